@@ -1,0 +1,85 @@
+"""Sphinx configuration of the Docker & Kubernetes handbook (Korean)."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import yaml
+
+DOCS = Path(__file__).resolve().parent
+ROOT = DOCS.parent
+# The checker package lives at the repository root; the site's own extensions in docs/_ext.
+sys.path[:0] = [str(ROOT), str(DOCS / "_ext")]
+
+project = "도커와 쿠버네티스 핸드북"
+author = "Docker & Kubernetes 핸드북 기여자"
+copyright = "2026, " + author
+language = "ko"
+
+extensions = [
+    "myst_parser",
+    "sphinx_design",
+    "sphinx_copybutton",
+    "sphinxext.opengraph",
+    "sphinx_sitemap",
+    "notfound.extension",
+    "example_directive",
+]
+
+source_suffix = {".md": "markdown"}
+root_doc = "index"
+exclude_patterns = ["_build", "_ext", "_templates", "Thumbs.db", ".DS_Store"]
+templates_path = ["_templates"]
+
+# --- MyST
+myst_enable_extensions = [
+    "colon_fence",
+    "deflist",
+    "substitution",
+    "attrs_block",
+    "attrs_inline",
+    "fieldlist",
+]
+myst_heading_anchors = 3
+# The versions every example is checked against; conf/versions.yaml is the single source.
+_versions = yaml.safe_load((ROOT / "conf" / "versions.yaml").read_text(encoding="utf-8"))
+_k8s = _versions["kubernetes"]
+myst_substitutions = {
+    "k8s_versions": f"{_k8s[0]}–{_k8s[-1]}",
+    "k8s_latest": _k8s[-1],
+    "docker_engine": _versions["docker"]["engine"],
+}
+
+# --- HTML
+html_theme = "furo"
+html_title = project
+html_static_path = ["_static"]
+html_css_files = ["handbook.css"]
+html_baseurl = "https://example.github.io/docker-k8s-handbook/"
+html_theme_options = {
+    "source_repository": "https://github.com/example/docker-k8s-handbook/",
+    "source_branch": "main",
+    "source_directory": "docs/",
+    "navigation_with_keys": True,
+}
+html_last_updated_fmt = None
+
+# --- copybutton: readers copy commands, not prompts or output.
+copybutton_prompt_text = r"\$ |# "
+copybutton_prompt_is_regexp = True
+copybutton_only_copy_prompt_lines = False
+
+# --- OpenGraph, sitemap, 404
+ogp_site_url = html_baseurl
+ogp_site_name = project
+ogp_enable_meta_description = True
+ogp_social_cards = {"enable": False}  # needs matplotlib and fonts; not worth it offline
+sitemap_url_scheme = "{link}"
+sitemap_locales = [None]
+notfound_urls_prefix = "/docker-k8s-handbook/"
+
+# Treat every broken reference as an error (nox runs sphinx-build with -n -W --keep-going).
+nitpicky = True
+linkcheck_timeout = 15
+linkcheck_anchors = False
