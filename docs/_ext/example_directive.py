@@ -7,9 +7,13 @@ other options keep working. The path is relative to the repository's ``examples/
 from __future__ import annotations
 
 import os
+from html import escape
 from pathlib import Path, PurePosixPath
 
+from docutils import nodes
+from docutils.parsers.rst import directives
 from sphinx.application import Sphinx
+from sphinx.util.docutils import SphinxDirective
 from sphinx.directives.code import LiteralInclude
 from sphinx.util.typing import ExtensionMetadata
 
@@ -53,6 +57,39 @@ class ExampleDirective(LiteralInclude):
         return super().run()
 
 
+DIAGRAMS_DIR = Path(__file__).resolve().parents[1] / "_static" / "diagrams"
+
+
+class DiagramDirective(SphinxDirective):
+    """Inline an SVG from ``docs/_static/diagrams`` so it inherits the theme's colours.
+
+    An ``<img>`` cannot see the page's CSS variables; an inline SVG can, so diagrams drawn
+    with ``currentColor`` and furo's variables read well in light and dark mode alike.
+    The directive's content is the caption; ``:alt:`` is the text alternative.
+    """
+
+    required_arguments = 1
+    has_content = True
+    option_spec = {"alt": directives.unchanged_required}
+
+    def run(self) -> list[nodes.Node]:
+        path = DIAGRAMS_DIR / self.arguments[0]
+        if not path.is_file():
+            raise self.error(f"diagram not found: {path.relative_to(DIAGRAMS_DIR.parents[1])}")
+        self.env.note_dependency(str(path))
+        svg = path.read_text(encoding="utf-8")
+        alt = escape(self.options.get("alt", ""), quote=True)
+        figure = nodes.figure(classes=["diagram"])
+        figure += nodes.raw("", f'<div role="img" aria-label="{alt}">{svg}</div>', format="html")
+        if self.content:
+            caption = nodes.caption()
+            text, _messages = self.state.inline_text(" ".join(self.content), self.lineno)
+            caption.extend(text)
+            figure += caption
+        return [figure]
+
+
 def setup(app: Sphinx) -> ExtensionMetadata:
     app.add_directive("example", ExampleDirective)
+    app.add_directive("diagram", DiagramDirective)
     return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True}
