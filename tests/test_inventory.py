@@ -1,0 +1,231 @@
+"""Every line of the source notes' inventory is covered by a page section and its examples.
+
+conf/inventory.yaml maps each inventory ID (D1, K13, T3 …) to the page that covers it, the
+MyST target label above that section and the example files the section shows. These tests
+hold the map to the pages, to examples/ and to ../shared/seeds/INVENTORY.md.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+import yaml
+
+ROOT = Path(__file__).resolve().parents[1]
+INVENTORY_MAP = Path("conf") / "inventory.yaml"
+SEED_INVENTORY = ROOT.parent / "shared" / "seeds" / "INVENTORY.md"
+
+# "(inv-d5)=" on its own line: a MyST target.
+_TARGET_RE = re.compile(r"^\((?P<label>[^()\s]+)\)=\s*$", re.MULTILINE)
+# ```{example} docker/spring-boot/Dockerfile  or  :::{example} …
+_EXAMPLE_RE = re.compile(r"^\s*(?:`{3,}|:{3,})\{example\}\s+(?P<path>\S+)", re.MULTILINE)
+# "- D5 Image commands …" in INVENTORY.md.
+_SEED_ID_RE = re.compile(r"^- (?P<id>[DKT]\d+)\s", re.MULTILINE)
+_ID_RE = re.compile(r"^[DKT][1-9]\d*$")
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One inventory item: where it is covered and with which example files."""
+
+    item_id: str
+    title: str
+    page: str
+    label: str
+    examples: tuple[str, ...]
+
+
+def load_entries(root: Path) -> dict[str, Entry]:
+    """Read conf/inventory.yaml under ``root`` into entries keyed by inventory ID."""
+    data = yaml.safe_load((root / INVENTORY_MAP).read_text(encoding="utf-8"))
+    return {
+        str(item_id): Entry(
+            item_id=str(item_id),
+            title=fields["title"],
+            page=fields["page"],
+            label=fields["label"],
+            examples=tuple(fields["examples"] or ()),
+        )
+        for item_id, fields in data["items"].items()
+    }
+
+
+def entry_shape_problems(entry: Entry) -> list[str]:
+    """What is malformed in one entry: ID, label spelling, field types."""
+    problems = []
+    if not _ID_RE.match(entry.item_id):
+        problems.append(f"{entry.item_id}: not an inventory ID like D5 or K13")
+    if entry.label != f"inv-{entry.item_id.lower()}":
+        problems.append(
+            f"{entry.item_id}: label {entry.label!r} should be inv-{entry.item_id.lower()}"
+        )
+    if not isinstance(entry.title, str) or not entry.title.strip():
+        problems.append(f"{entry.item_id}: title is empty")
+    if not isinstance(entry.page, str) or entry.page.endswith(".md"):
+        problems.append(f"{entry.item_id}: page {entry.page!r} should be a docname without .md")
+    if not all(isinstance(path, str) for path in entry.examples):
+        problems.append(f"{entry.item_id}: examples must be a list of paths")
+    return problems
+
+
+def page_text(root: Path, docname: str) -> str | None:
+    """The Markdown source of a page, or None when the page does not exist."""
+    path = root / "docs" / f"{docname}.md"
+    return path.read_text(encoding="utf-8") if path.is_file() else None
+
+
+def labels_on(text: str) -> set[str]:
+    """The MyST target labels a page defines."""
+    return {match["label"] for match in _TARGET_RE.finditer(text)}
+
+
+def examples_on(text: str) -> set[str]:
+    """The example paths (relative to examples/) a page shows with the {example} directive."""
+    return {match["path"] for match in _EXAMPLE_RE.finditer(text)}
+
+
+def label_problems(root: Path, entry: Entry) -> list[str]:
+    """Whether the entry's page exists and defines the entry's label."""
+    text = page_text(root, entry.page)
+    if text is None:
+        return [f"{entry.item_id}: page docs/{entry.page}.md does not exist"]
+    if entry.label not in labels_on(text):
+        return [f"{entry.item_id}: docs/{entry.page}.md has no ({entry.label})= target"]
+    return []
+
+
+def example_problems(root: Path, entry: Entry) -> list[str]:
+    """Whether each of the entry's examples exists and is shown on the entry's page."""
+    text = page_text(root, entry.page) or ""
+    shown = examples_on(text)
+    problems = []
+    for rel in entry.examples:
+        if not (root / "examples" / rel).is_file():
+            problems.append(f"{entry.item_id}: examples/{rel} does not exist")
+        elif rel not in shown:
+            problems.append(f"{entry.item_id}: docs/{entry.page}.md does not show {rel}")
+    return problems
+
+
+def seed_ids(text: str) -> list[str]:
+    """The IDs of INVENTORY.md, in order."""
+    return [match["id"] for match in _SEED_ID_RE.finditer(text)]
+
+
+def id_set_problems(expected: list[str], mapped: set[str]) -> list[str]:
+    """IDs of the inventory that the map lacks, and IDs the map has that the inventory lacks."""
+    missing = [f"{i}: in INVENTORY.md, not in {INVENTORY_MAP}" for i in expected if i not in mapped]
+    extra = [
+        f"{i}: in {INVENTORY_MAP}, not in INVENTORY.md" for i in sorted(mapped - set(expected))
+    ]
+    return missing + extra
+
+
+def coverage_problems(root: Path) -> list[str]:
+    """Every shape, label and example problem of the whole map under ``root``."""
+    problems = []
+    for entry in load_entries(root).values():
+        problems += entry_shape_problems(entry)
+        problems += label_problems(root, entry)
+        problems += example_problems(root, entry)
+    return problems
+
+
+# --- The real repository ---------------------------------------------------------------------
+
+ENTRIES = load_entries(ROOT)
+
+
+def test_every_entry_is_well_formed() -> None:
+    problems = [line for entry in ENTRIES.values() for line in entry_shape_problems(entry)]
+    assert problems == []
+
+
+@pytest.mark.parametrize("item_id", sorted(ENTRIES))
+def test_label_is_on_its_page(item_id: str) -> None:
+    assert label_problems(ROOT, ENTRIES[item_id]) == []
+
+
+@pytest.mark.parametrize("item_id", sorted(ENTRIES))
+def test_examples_exist_and_are_shown_on_its_page(item_id: str) -> None:
+    assert example_problems(ROOT, ENTRIES[item_id]) == []
+
+
+def test_map_has_exactly_the_ids_of_the_seed_inventory() -> None:
+    if not SEED_INVENTORY.is_file():
+        pytest.skip(
+            f"{SEED_INVENTORY} is not beside this clone; the ID set is checked where the seeds are"
+        )
+    expected = seed_ids(SEED_INVENTORY.read_text(encoding="utf-8"))
+    assert expected, "INVENTORY.md lists no IDs: its format changed"
+    assert id_set_problems(expected, set(ENTRIES)) == []
+
+
+# --- The checks reject bad input -------------------------------------------------------------
+
+
+@pytest.fixture
+def repo_copy(tmp_path: Path) -> Path:
+    """A copy of the map, the pages and the examples, to break on purpose."""
+    for part in ("conf", "docs", "examples"):
+        shutil.copytree(ROOT / part, tmp_path / part)
+    return tmp_path
+
+
+def test_removed_label_is_reported(repo_copy: Path) -> None:
+    page = repo_copy / "docs" / "together" / "comparison.md"
+    before = set(coverage_problems(repo_copy))
+    page.write_text(page.read_text(encoding="utf-8").replace("(inv-t3)=", ""), encoding="utf-8")
+    after = set(coverage_problems(repo_copy))
+    assert after - before == {"T3: docs/together/comparison.md has no (inv-t3)= target"}
+
+
+def test_label_inside_a_word_does_not_count() -> None:
+    assert labels_on("see (inv-t3)= here\n(inv-t4)=\n## 정리\n") == {"inv-t4"}
+
+
+def test_missing_page_is_reported(repo_copy: Path) -> None:
+    entry = Entry("T3", "x", "together/nowhere", "inv-t3", ())
+    assert label_problems(repo_copy, entry) == ["T3: page docs/together/nowhere.md does not exist"]
+
+
+def test_missing_and_unshown_examples_are_reported(repo_copy: Path) -> None:
+    page = repo_copy / "docs" / "together" / "comparison.md"
+    page.write_text("# 비교\n\n(inv-t3)=\n## 표\n", encoding="utf-8")
+    (repo_copy / "examples" / "unshown.yaml").write_text("a: 1\n", encoding="utf-8")
+    entry = Entry("T3", "x", "together/comparison", "inv-t3", ("unshown.yaml", "absent.yaml"))
+    assert example_problems(repo_copy, entry) == [
+        "T3: docs/together/comparison.md does not show unshown.yaml",
+        "T3: examples/absent.yaml does not exist",
+    ]
+
+
+def test_shown_example_is_accepted(repo_copy: Path) -> None:
+    page = repo_copy / "docs" / "together" / "comparison.md"
+    page.write_text("(inv-t3)=\n## 표\n\n```{example} shown.yaml\n```\n", encoding="utf-8")
+    (repo_copy / "examples" / "shown.yaml").write_text("a: 1\n", encoding="utf-8")
+    entry = Entry("T3", "x", "together/comparison", "inv-t3", ("shown.yaml",))
+    assert example_problems(repo_copy, entry) == []
+
+
+def test_malformed_entries_are_reported() -> None:
+    entry = Entry("X9", "", "docker/images.md", "inv-d5", ())
+    assert entry_shape_problems(entry) == [
+        "X9: not an inventory ID like D5 or K13",
+        "X9: label 'inv-d5' should be inv-x9",
+        "X9: title is empty",
+        "X9: page 'docker/images.md' should be a docname without .md",
+    ]
+
+
+def test_missing_and_extra_ids_are_reported() -> None:
+    text = "# Inventory\n## Docker\n- D1 What Docker is (000)\n- D2 Analogy (004)\n"
+    assert seed_ids(text) == ["D1", "D2"]
+    assert id_set_problems(["D1", "D2"], {"D1", "K99"}) == [
+        f"D2: in INVENTORY.md, not in {INVENTORY_MAP}",
+        f"K99: in {INVENTORY_MAP}, not in INVENTORY.md",
+    ]
