@@ -1,0 +1,279 @@
+"""The Kubernetes checks: strict schemas for every configured version, API-server rules, set rules.
+
+``check_kubernetes`` is the one entry point: the runner passes every Kubernetes document of
+the run at once (the set rules need them together). Schema validation runs kubeconform when
+the binary exists (``engine="auto"``) and the in-process jsonschema-rs engine otherwise; both
+read the same offline schema copy and report through the same rule ids and messages.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..findings import Finding, Severity
+from ..yamlload import YamlDocument
+from . import kubeconform
+from .apirules import check_document
+from .crds import NOT_CHECKED_LABEL, CrdConfigError, declared, load_custom_resources
+from .crossfile import SetsConfigError, check_sets, load_sets_config
+from .engine import BuiltinEngine
+from .objects import kind_of, name_of
+from .schemas import (
+    SchemaIndex,
+    SchemaSetMissing,
+    _gvk_api_versions,
+    ensure_cache,
+    kubeconform_location,
+)
+from .violations import (
+    RULE_NOT_A_RESOURCE,
+    RULE_TOOL_ERROR,
+    RULE_UNAVAILABLE,
+    RULE_UNKNOWN_KIND,
+    SchemaViolation,
+    merge_to_findings,
+    version_span,
+)
+
+__all__ = ["ENGINES", "KubernetesResult", "check_kubernetes"]
+
+ENGINES = ("auto", "kubeconform", "builtin")
+SCHEMA_TOOL = {"builtin": "kubernetes-schema", "kubeconform": "kubeconform"}
+_BUILTIN = BuiltinEngine()  # Compiled validators live for the process: one compile per schema.
+
+
+@dataclass
+class KubernetesResult:
+    findings: list[Finding]
+    # path -> what checked it, e.g. ["kubeconform (Kubernetes 1.33–1.37, strict)", ...]
+    checked_by: dict[str, list[str]] = field(default_factory=dict)
+    fatal: str | None = None  # The checker could not run (the CLI exits 2).
+
+
+@dataclass
+class _Target:
+    """A document to schema-check and its schema file per version."""
+
+    document: YamlDocument
+    schema_paths: dict[str, Path]
+
+
+def check_kubernetes(
+    documents: list[YamlDocument],
+    *,
+    versions: Sequence[str],
+    root: Path,
+    engine: str = "auto",
+) -> KubernetesResult:
+    versions = list(versions)
+    if engine not in ENGINES:
+        return KubernetesResult([], fatal=f"unknown Kubernetes engine {engine!r}")
+    binary = kubeconform.find_binary() if engine in ("auto", "kubeconform") else None
+    if engine == "kubeconform" and binary is None:
+        return KubernetesResult(
+            [], fatal="kubeconform not found (install it or set KUBECONFORM=/path/to/kubeconform)"
+        )
+    chosen = "kubeconform" if binary else "builtin"
+    try:
+        crds = load_custom_resources(root)
+        sets_config = load_sets_config(root)
+        cache_folder = ensure_cache(versions, root)
+    except (CrdConfigError, SetsConfigError, SchemaSetMissing) as exc:
+        return KubernetesResult([], fatal=str(exc))
+    indexes = {v: SchemaIndex.load(cache_folder, v) for v in versions}
+
+    findings: list[Finding] = []
+    checked_by: dict[str, list[str]] = defaultdict(list)
+    schema_label = f"{SCHEMA_TOOL[chosen]} (Kubernetes {version_span(versions, versions)}, strict)"
+    targets: list[_Target] = []
+    for document in documents:
+        data = document.data
+        api_version = data.get("apiVersion") if isinstance(data, dict) else None
+        kind = data.get("kind") if isinstance(data, dict) else None
+        if not isinstance(api_version, str) or not isinstance(kind, str):
+            findings.append(
+                Finding(
+                    document.path,
+                    document.line,
+                    1,
+                    Severity.ERROR,
+                    RULE_NOT_A_RESOURCE,
+                    SCHEMA_TOOL[chosen],
+                    "document has no string apiVersion and kind",
+                )
+            )
+            continue
+        labels = checked_by[document.path]
+        if declared(crds, api_version, kind):
+            _add(labels, NOT_CHECKED_LABEL)
+            continue
+        _add(labels, schema_label)
+        target, problem = _availability(document, api_version, kind, versions, indexes, chosen)
+        if problem:
+            findings.append(problem)
+        if target:
+            targets.append(target)
+
+    try:
+        if chosen == "kubeconform":
+            per_doc = _run_kubeconform(binary or "", targets, cache_folder, versions, root)
+        else:
+            per_doc = _run_builtin(targets)
+    except kubeconform.KubeconformFailed as exc:
+        return KubernetesResult(findings, dict(checked_by), fatal=str(exc))
+    for target in targets:
+        per_version = per_doc.get(id(target.document), {})
+        extra = per_version.pop("*", [])
+        findings.extend(
+            merge_to_findings(target.document, per_version, versions, SCHEMA_TOOL[chosen])
+        )
+        findings.extend(extra_findings(target.document, extra, SCHEMA_TOOL[chosen]))
+
+    for document in documents:
+        if isinstance(document.data, dict):
+            findings.extend(check_document(document))
+            _add(checked_by[document.path], "kubernetes-api")
+            _add(checked_by[document.path], "kubernetes-set")
+    findings.extend(check_sets(documents, sets_config))
+    return KubernetesResult(findings, dict(checked_by))
+
+
+def _add(labels: list[str], label: str) -> None:
+    if label not in labels:
+        labels.append(label)
+
+
+def _availability(
+    document: YamlDocument, api_version: str, kind: str, versions: list[str],
+    indexes: dict[str, SchemaIndex], tool: str,
+) -> tuple[_Target | None, Finding | None]:  # fmt: skip
+    """Which versions have a schema for this (apiVersion, kind); a gap is an error, not a pass."""
+    paths: dict[str, Path] = {}
+    for version in versions:
+        path = indexes[version].path_for(api_version, kind)
+        # Files such as deploymentspec-apps-v1.json exist too; only real resources count.
+        if path is not None and api_version in _gvk_api_versions(path, kind):
+            paths[version] = path
+    missing = [v for v in versions if v not in paths]
+    if not missing:
+        return _Target(document, paths), None
+    tool_name = SCHEMA_TOOL[tool]
+    known = [v for v in versions if indexes[v].api_versions_of(kind)]
+    if not known:
+        line, column = document.locate(["kind"])
+        return None, Finding(
+            document.path,
+            line,
+            column,
+            Severity.ERROR,
+            RULE_UNKNOWN_KIND,
+            tool_name,
+            f'unknown kind "{kind}": no Kubernetes {version_span(versions, versions)} schema '
+            "serves it, and conf/crds.yaml does not declare it",
+        )
+    alternatives = sorted({a for v in missing for a in indexes[v].api_versions_of(kind)})
+    hint = f"; use {' or '.join(alternatives)}" if alternatives else ""
+    line, column = document.locate(["apiVersion"])
+    finding = Finding(
+        document.path,
+        line,
+        column,
+        Severity.ERROR,
+        RULE_UNAVAILABLE,
+        tool_name,
+        f"{kind} {api_version} is not served by Kubernetes {version_span(missing, versions)}{hint}",
+    )
+    return (_Target(document, paths) if paths else None), finding
+
+
+def _run_builtin(targets: list[_Target]) -> dict[int, dict[str, list[SchemaViolation]]]:
+    out: dict[int, dict[str, list[SchemaViolation]]] = {}
+    for target in targets:
+        per_version = {}
+        for version, path in target.schema_paths.items():
+            violations = _BUILTIN.validate(target.document.data, path)
+            if violations:
+                per_version[version] = violations
+        if per_version:
+            out[id(target.document)] = per_version
+    return out
+
+
+def _run_kubeconform(
+    binary: str, targets: list[_Target], cache_folder: Path, versions: list[str], root: Path
+) -> dict[int, dict[str, list]]:
+    """One kubeconform run per version over the targets' files; results mapped to documents."""
+    out: dict[int, dict[str, list]] = {}
+    if not targets:
+        return out
+    location = kubeconform_location(cache_folder)
+    with tempfile.TemporaryDirectory(prefix="examplecheck-kubeconform-") as tmp:
+        files = _files_for(targets, root, Path(tmp))
+        timeout = kubeconform.timeout_seconds()
+        for version in versions:
+            command = kubeconform.build_command(binary, version, location, sorted(files))
+            queues = _result_queues(files)
+            for result in kubeconform.run(command, timeout):
+                queue = queues.get((result.filename, result.api_version, result.kind, result.name))
+                document = queue.pop(0) if queue else None
+                target = _target_of(targets, document)
+                if document is None or target is None:
+                    continue  # A document we report otherwise (unknown kind, CRD, no schema).
+                if version not in target.schema_paths:
+                    continue
+                if result.status == kubeconform.STATUS_INVALID:
+                    out.setdefault(id(document), {}).setdefault(version, []).extend(
+                        kubeconform.violations_of(result, document.data)
+                    )
+                elif result.status == kubeconform.STATUS_ERROR:
+                    out.setdefault(id(document), {}).setdefault("*", []).append(
+                        f"kubeconform could not validate it for Kubernetes {version}: {result.msg}"
+                    )
+    return out
+
+
+def _target_of(targets: list[_Target], document: YamlDocument | None) -> _Target | None:
+    for target in targets:
+        if target.document is document:
+            return target
+    return None
+
+
+def _files_for(targets: list[_Target], root: Path, tmp: Path) -> dict[str, list[YamlDocument]]:
+    """Real file path -> its documents to check (kubeconform reads files, not documents)."""
+    real_of_source: dict[int, str] = {}
+    files: dict[str, list[YamlDocument]] = {}
+    for target in sorted(targets, key=lambda t: (t.document.path, t.document.index)):
+        source = target.document.source
+        if id(source) not in real_of_source:
+            shown = Path(target.document.path)
+            real = shown if shown.is_absolute() else root / shown
+            if not real.is_file():  # Not a file on disk (a block taken from a page, say).
+                real = tmp / f"{len(real_of_source)}.yaml"
+                real.write_text(source.text, "utf-8")
+            real_of_source[id(source)] = str(real)
+        files.setdefault(real_of_source[id(source)], []).append(target.document)
+    return files
+
+
+def _result_queues(
+    files: dict[str, list[YamlDocument]],
+) -> dict[tuple[str, str, str, str], list[YamlDocument]]:
+    queues: dict[tuple[str, str, str, str], list[YamlDocument]] = defaultdict(list)
+    for filename, documents in files.items():
+        for document in documents:
+            data = document.data
+            key = (filename, str(data.get("apiVersion")), kind_of(data), name_of(data))
+            queues[key].append(document)
+    return queues
+
+
+def extra_findings(document: YamlDocument, messages: list[str], tool: str) -> list[Finding]:
+    return [
+        Finding(document.path, document.line, 1, Severity.ERROR, RULE_TOOL_ERROR, tool, message)
+        for message in messages
+    ]

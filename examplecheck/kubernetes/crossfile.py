@@ -1,0 +1,458 @@
+"""Rules across the files of one example set: references must name objects the set defines.
+
+A set is a folder by default; ``conf/sets.yaml`` may merge folders into one set and declares
+intentional references to objects outside the set, each with a reason.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+from typing import Any
+
+import yaml
+
+from ..findings import Finding, Severity
+from ..yamlload import YamlDocument
+from .linemap import JsonPath
+from .objects import (
+    as_dict,
+    as_list,
+    get,
+    kind_of,
+    map_selector_matches,
+    name_of,
+    namespace_of,
+    pod_labels,
+    pod_spec,
+    selector_matches,
+)
+
+TOOL = "kubernetes-set"
+CONFIG = Path("conf") / "sets.yaml"
+
+RULE_SERVICE_NO_PODS = "k8s-service-selects-nothing"
+RULE_BACKEND_SERVICE = "k8s-backend-service-missing"
+RULE_BACKEND_PORT = "k8s-backend-port-missing"
+RULE_SCALE_TARGET = "k8s-scale-target-missing"
+RULE_PDB_NO_PODS = "k8s-pdb-selects-nothing"
+RULE_REF_MISSING = "k8s-ref-missing"
+RULE_REF_KEY_MISSING = "k8s-ref-key-missing"
+RULE_PVC_MISSING = "k8s-pvc-missing"
+
+
+class SetsConfigError(Exception):
+    """conf/sets.yaml is malformed."""
+
+
+@dataclass(frozen=True)
+class External:
+    set: str | None
+    kind: str
+    name: str
+    reason: str
+
+
+@dataclass
+class SetsConfig:
+    folder_to_set: dict[str, str] = field(default_factory=dict)
+    external: list[External] = field(default_factory=list)
+
+    def set_of(self, path: str) -> str:
+        folder = PurePosixPath(path).parent.as_posix()
+        return self.folder_to_set.get(folder, folder)
+
+    def is_external(self, set_name: str, kind: str, name: str) -> bool:
+        return any(
+            e.kind == kind and e.name == name and e.set in (None, set_name) for e in self.external
+        )
+
+
+def load_sets_config(root: Path) -> SetsConfig:
+    path = root / CONFIG
+    if not path.is_file():
+        return SetsConfig()
+    try:
+        raw = yaml.safe_load(path.read_text("utf-8")) or {}
+    except yaml.YAMLError as exc:
+        raise SetsConfigError(f"{CONFIG}: {exc}") from None
+    config = SetsConfig()
+    for group in raw.get("groups") or []:
+        name = group.get("name")
+        if not name or not group.get("folders"):
+            raise SetsConfigError(f"{CONFIG}: every group needs a name and folders")
+        for folder in group["folders"]:
+            config.folder_to_set[PurePosixPath(folder).as_posix()] = name
+    for entry in raw.get("external") or []:
+        if not entry.get("kind") or not entry.get("name") or not entry.get("reason"):
+            raise SetsConfigError(f"{CONFIG}: every external reference needs kind, name, reason")
+        config.external.append(
+            External(entry.get("set"), entry["kind"], entry["name"], str(entry["reason"]))
+        )
+    return config
+
+
+class ExampleSet:
+    """The documents of one set, indexed by kind and name."""
+
+    def __init__(self, name: str, documents: list[YamlDocument]) -> None:
+        self.name = name
+        self.documents = documents
+        self.by_kind: dict[str, list[YamlDocument]] = defaultdict(list)
+        for document in documents:
+            self.by_kind[kind_of(document.data)].append(document)
+
+    def find(self, kind: str, name: str, namespace: str | None) -> YamlDocument | None:
+        for document in self.by_kind.get(kind, []):
+            if name_of(document.data) != name:
+                continue
+            other = namespace_of(document.data)
+            if namespace is None or other is None or namespace == other:
+                return document
+        return None
+
+    def pod_label_sets(self) -> list[dict[str, str]]:
+        out = []
+        for document in self.documents:
+            labels = pod_labels(document.data)
+            if labels is not None:
+                out.append(labels)
+        return out
+
+
+Emit = Callable[..., None]
+
+
+def check_sets(documents: Iterable[YamlDocument], config: SetsConfig) -> list[Finding]:
+    groups: dict[str, list[YamlDocument]] = defaultdict(list)
+    for document in documents:
+        if isinstance(document.data, dict):
+            groups[config.set_of(document.path)].append(document)
+    findings: list[Finding] = []
+    for set_name, members in sorted(groups.items()):
+        example_set = ExampleSet(set_name, members)
+        for document in members:
+
+            def emit(
+                path: JsonPath, rule: str, message: str, key: str | None = None,
+                document: YamlDocument = document,
+            ) -> None:  # fmt: skip
+                line, column = document.locate(list(path), key)
+                findings.append(
+                    Finding(document.path, line, column, Severity.ERROR, rule, TOOL, message)
+                )
+
+            for rule in RULES:
+                rule(document.data, example_set, config, emit)
+    return findings
+
+
+def _missing(example_set: ExampleSet, config: SetsConfig, kind: str, name: str, data: Any) -> bool:
+    if example_set.find(kind, name, namespace_of(data)) is not None:
+        return False
+    return not config.is_external(example_set.name, kind, name)
+
+
+def _outside(set_name: str) -> str:
+    return (
+        f"in set {set_name} (declare it in conf/sets.yaml with a reason "
+        "if it is meant to come from elsewhere)"
+    )
+
+
+# --- Services, Ingress, HTTPRoute ------------------------------------------------------------
+
+
+def check_service_selects(
+    data: dict, example_set: ExampleSet, config: SetsConfig, emit: Emit
+) -> None:
+    if kind_of(data) != "Service" or get(data, ("spec", "type")) == "ExternalName":
+        return
+    selector = get(data, ("spec", "selector"))
+    if not isinstance(selector, dict) or not selector:
+        return  # A Service without selector has manually managed endpoints.
+    if any(map_selector_matches(selector, labels) for labels in example_set.pod_label_sets()):
+        return
+    if config.is_external(example_set.name, "Service", name_of(data)):
+        return
+    shown = ", ".join(f"{k}={v}" for k, v in selector.items())
+    emit(
+        ("spec", "selector"),
+        RULE_SERVICE_NO_PODS,
+        f'Service "{name_of(data)}" selects {shown}, which no pod template '
+        f"{_outside(example_set.name)} carries",
+    )
+
+
+def _service_ports(service: YamlDocument) -> tuple[set[int], set[str]]:
+    numbers, names = set(), set()
+    for port in as_list(get(service.data, ("spec", "ports"))):
+        port = as_dict(port)
+        if isinstance(port.get("port"), int):
+            numbers.add(port["port"])
+        if isinstance(port.get("name"), str):
+            names.add(port["name"])
+    return numbers, names
+
+
+def _check_backend(
+    data: dict, example_set: ExampleSet, config: SetsConfig, emit: Emit,
+    path: JsonPath, name: Any, port: Any, port_path: JsonPath, what: str,
+) -> None:  # fmt: skip
+    if not isinstance(name, str):
+        return
+    service = example_set.find("Service", name, namespace_of(data))
+    if service is None:
+        if not config.is_external(example_set.name, "Service", name):
+            emit(
+                path,
+                RULE_BACKEND_SERVICE,
+                f'{what} names Service "{name}", which is not defined {_outside(example_set.name)}',
+            )
+        return
+    numbers, names = _service_ports(service)
+    if isinstance(port, int) and not isinstance(port, bool) and port not in numbers:
+        emit(
+            port_path,
+            RULE_BACKEND_PORT,
+            f'{what} uses port {port}, but Service "{name}" exposes '
+            f"{sorted(numbers) or 'no ports'}",
+        )
+    elif isinstance(port, str) and port not in names:
+        emit(
+            port_path,
+            RULE_BACKEND_PORT,
+            f'{what} uses port name "{port}", but Service "{name}" has port names '
+            f"{sorted(names) or 'none'}",
+        )
+
+
+def check_ingress_backends(
+    data: dict, example_set: ExampleSet, config: SetsConfig, emit: Emit
+) -> None:
+    if kind_of(data) != "Ingress":
+        return
+    backends: list[JsonPath] = [("spec", "defaultBackend")]
+    for r, rule in enumerate(as_list(get(data, ("spec", "rules")))):
+        for p, _ in enumerate(as_list(get(rule, ("http", "paths")))):
+            backends.append(("spec", "rules", r, "http", "paths", p, "backend"))
+    for path in backends:
+        service = get(data, (*path, "service"))
+        if not isinstance(service, dict):
+            continue
+        port = as_dict(service.get("port"))
+        port_value, port_key = (
+            (port.get("number"), "number") if "number" in port else (port.get("name"), "name")
+        )
+        _check_backend(
+            data,
+            example_set,
+            config,
+            emit,
+            (*path, "service", "name"),
+            service.get("name"),
+            port_value,
+            (*path, "service", "port", port_key),
+            "Ingress backend",
+        )
+
+
+def check_httproute_backends(
+    data: dict, example_set: ExampleSet, config: SetsConfig, emit: Emit
+) -> None:
+    if kind_of(data) != "HTTPRoute":
+        return
+    for r, rule in enumerate(as_list(get(data, ("spec", "rules")))):
+        for b, ref in enumerate(as_list(as_dict(rule).get("backendRefs"))):
+            ref = as_dict(ref)
+            if ref.get("group", "") not in ("", None) or ref.get("kind", "Service") != "Service":
+                continue
+            path = ("spec", "rules", r, "backendRefs", b)
+            _check_backend(
+                data,
+                example_set,
+                config,
+                emit,
+                (*path, "name"),
+                ref.get("name"),
+                ref.get("port"),
+                (*path, "port"),
+                "HTTPRoute backendRef",
+            )
+
+
+# --- HPA and PDB ----------------------------------------------------------------------------
+
+
+def check_scale_target(data: dict, example_set: ExampleSet, config: SetsConfig, emit: Emit) -> None:
+    if kind_of(data) != "HorizontalPodAutoscaler":
+        return
+    ref = as_dict(get(data, ("spec", "scaleTargetRef")))
+    kind, name = ref.get("kind"), ref.get("name")
+    if (
+        isinstance(kind, str)
+        and isinstance(name, str)
+        and _missing(example_set, config, kind, name, data)
+    ):
+        emit(
+            ("spec", "scaleTargetRef", "name"),
+            RULE_SCALE_TARGET,
+            f'HorizontalPodAutoscaler targets {kind} "{name}", which is not defined '
+            f"{_outside(example_set.name)}",
+        )
+
+
+def check_pdb_selects(data: dict, example_set: ExampleSet, config: SetsConfig, emit: Emit) -> None:
+    if kind_of(data) != "PodDisruptionBudget":
+        return
+    selector = get(data, ("spec", "selector"))
+    if not isinstance(selector, dict):
+        return
+    if any(selector_matches(selector, labels) for labels in example_set.pod_label_sets()):
+        return
+    if config.is_external(example_set.name, "PodDisruptionBudget", name_of(data)):
+        return
+    emit(
+        ("spec", "selector"),
+        RULE_PDB_NO_PODS,
+        f'PodDisruptionBudget "{name_of(data)}" selects no pod template '
+        f"{_outside(example_set.name)}",
+    )
+
+
+# --- ConfigMap / Secret / PVC references ----------------------------------------------------
+
+
+def _keys_of(document: YamlDocument) -> set[str]:
+    keys: set[str] = set()
+    for section in ("data", "binaryData", "stringData"):
+        keys.update(str(k) for k in as_dict(document.data.get(section)))
+    return keys
+
+
+def _check_ref(
+    data: dict, example_set: ExampleSet, config: SetsConfig, emit: Emit,
+    kind: str, name: Any, keys: list[tuple[str, JsonPath]], path: JsonPath, optional: Any,
+) -> None:  # fmt: skip
+    if not isinstance(name, str) or optional is True:
+        return
+    target = example_set.find(kind, name, namespace_of(data))
+    if target is None:
+        if not config.is_external(example_set.name, kind, name):
+            emit(
+                path,
+                RULE_REF_MISSING,
+                f'{kind} "{name}" is referenced but not defined {_outside(example_set.name)}',
+            )
+        return
+    present = _keys_of(target)
+    for key, key_path in keys:
+        if key not in present:
+            emit(
+                key_path,
+                RULE_REF_KEY_MISSING,
+                f'{kind} "{name}" has no key "{key}" (it has {sorted(present) or "no keys"})',
+            )
+
+
+def check_config_refs(data: dict, example_set: ExampleSet, config: SetsConfig, emit: Emit) -> None:
+    found = pod_spec(data)
+    if found is None:
+        return
+    spec_path, spec = found
+    for list_name in ("initContainers", "containers", "ephemeralContainers"):
+        for c, container in enumerate(as_list(spec.get(list_name))):
+            cpath = (*spec_path, list_name, c)
+            for e, env in enumerate(as_list(as_dict(container).get("env"))):
+                source = as_dict(as_dict(env).get("valueFrom"))
+                for ref_name, kind in (
+                    ("configMapKeyRef", "ConfigMap"),
+                    ("secretKeyRef", "Secret"),
+                ):
+                    ref = source.get(ref_name)
+                    if isinstance(ref, dict):
+                        rpath = (*cpath, "env", e, "valueFrom", ref_name)
+                        keys = (
+                            [(ref["key"], (*rpath, "key"))]
+                            if isinstance(ref.get("key"), str)
+                            else []
+                        )
+                        _check_ref(
+                            data,
+                            example_set,
+                            config,
+                            emit,
+                            kind,
+                            ref.get("name"),
+                            keys,
+                            (*rpath, "name"),
+                            ref.get("optional"),
+                        )
+            for f, source in enumerate(as_list(as_dict(container).get("envFrom"))):
+                for ref_name, kind in (("configMapRef", "ConfigMap"), ("secretRef", "Secret")):
+                    ref = as_dict(source).get(ref_name)
+                    if isinstance(ref, dict):
+                        rpath = (*cpath, "envFrom", f, ref_name)
+                        _check_ref(
+                            data,
+                            example_set,
+                            config,
+                            emit,
+                            kind,
+                            ref.get("name"),
+                            [],
+                            (*rpath, "name"),
+                            ref.get("optional"),
+                        )
+    for v, volume in enumerate(as_list(spec.get("volumes"))):
+        volume = as_dict(volume)
+        vpath = (*spec_path, "volumes", v)
+        sources: list[tuple[JsonPath, dict, str, str]] = []
+        if isinstance(volume.get("configMap"), dict):
+            sources.append(((*vpath, "configMap"), volume["configMap"], "ConfigMap", "name"))
+        if isinstance(volume.get("secret"), dict):
+            sources.append(((*vpath, "secret"), volume["secret"], "Secret", "secretName"))
+        for s, projected in enumerate(as_list(get(volume, ("projected", "sources")))):
+            projected = as_dict(projected)
+            for field_name, kind in (("configMap", "ConfigMap"), ("secret", "Secret")):
+                if isinstance(projected.get(field_name), dict):
+                    ppath = (*vpath, "projected", "sources", s, field_name)
+                    sources.append((ppath, projected[field_name], kind, "name"))
+        for path, ref, kind, name_field in sources:
+            keys = [
+                (item["key"], (*path, "items", i, "key"))
+                for i, item in enumerate(as_list(ref.get("items")))
+                if isinstance(item, dict) and isinstance(item.get("key"), str)
+            ]
+            _check_ref(
+                data,
+                example_set,
+                config,
+                emit,
+                kind,
+                ref.get(name_field),
+                keys,
+                (*path, name_field),
+                ref.get("optional"),
+            )
+        claim = get(volume, ("persistentVolumeClaim", "claimName"))
+        if isinstance(claim, str) and _missing(
+            example_set, config, "PersistentVolumeClaim", claim, data
+        ):
+            emit(
+                (*vpath, "persistentVolumeClaim", "claimName"),
+                RULE_PVC_MISSING,
+                f'PersistentVolumeClaim "{claim}" is not defined {_outside(example_set.name)}',
+            )
+
+
+RULES = (
+    check_service_selects,
+    check_ingress_backends,
+    check_httproute_backends,
+    check_scale_target,
+    check_pdb_selects,
+    check_config_refs,
+)
