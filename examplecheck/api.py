@@ -1,0 +1,30 @@
+"""The entry point the site extension, the CLI and the tests call."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from .config import ConfigError, load_config
+from .discover import UsageError
+from .findings import Report
+from .runner import KubernetesChecker, run
+from .tools import CheckerCouldNotRun
+
+__all__ = ["CheckerCouldNotRun", "ConfigError", "UsageError", "check_paths"]
+
+
+def check_paths(
+    paths: list[Path],
+    *,
+    root: Path,
+    kubernetes_versions: list[str] | None = None,
+    kubernetes_checker: KubernetesChecker | None = None,
+) -> Report:
+    """Check ``paths`` (files or folders, relative to ``root`` or absolute).
+
+    ``kubernetes_versions`` overrides conf/versions.yaml. Raises UsageError (a path does not
+    exist), ConfigError (conf/ unusable) or CheckerCouldNotRun (a tool is missing): the CLI
+    turns each into exit status 2.
+    """
+    config = load_config(root, kubernetes_versions)
+    return run(paths, config, kubernetes_checker=kubernetes_checker)

@@ -1,0 +1,411 @@
+"""One run: discover → classify → check each file with its tools → one Report."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from typing import Any
+
+from . import (
+    compose_check,
+    dockerfile_check,
+    hadolint,
+    helm_chart,
+    python_check,
+    shellcheck,
+    yamllint_check,
+)
+from .classify import (
+    COMPOSE,
+    DATA,
+    DOCKERFILE,
+    EXCEPTION,
+    HELM_CHART,
+    HELM_TEMPLATE,
+    JSON,
+    KUBERNETES,
+    PAGE,
+    PYTHON,
+    SHELL,
+    UNKNOWN,
+    YAML,
+    ExampleFile,
+    classify,
+    matches,
+)
+from .config import Config, ListedFile
+from .discover import discover, display_path
+from .findings import Finding, Report, Severity
+from .tools import CheckerCouldNotRun
+from .yamlload import YamlDocument
+
+TOOL = "examplecheck"
+KubernetesChecker = Callable[..., Any]
+# `kubectl create configmap --from-file=key=path`, `--from-env-file`, `docker run --env-file`.
+_FILE_FLAG = re.compile(r"--(?:from-file|from-env-file|env-file)[= ]+['\"]?([^\s'\";|&]+)")
+
+
+def load_kubernetes_checker() -> KubernetesChecker:
+    """``examplecheck.kubernetes.check_kubernetes`` (imported only when a run needs it)."""
+    try:
+        from .kubernetes import check_kubernetes
+    except ImportError as exc:
+        raise CheckerCouldNotRun(f"the Kubernetes checker cannot be imported: {exc}") from exc
+    return check_kubernetes
+
+
+def run(
+    paths: list[Path], config: Config, *, kubernetes_checker: KubernetesChecker | None = None
+) -> Report:
+    """Check every file under ``paths``; raises CheckerCouldNotRun when a tool is missing."""
+    return _Run(config, kubernetes_checker).run(paths)
+
+
+class _Run:
+    def __init__(self, config: Config, kubernetes_checker: KubernetesChecker | None) -> None:
+        self.config = config
+        self.root = config.root
+        self.kubernetes_checker = kubernetes_checker
+        self.report = Report()
+        self.checked_by: dict[str, list[str]] = defaultdict(list)
+        self.referenced: set[Path] = set()
+        self.kubernetes_documents: list[YamlDocument] = []
+        self.dockerfiles: list[hadolint.DockerfileInput] = []
+        self.scripts: list[shellcheck.ScriptInput] = []
+        self.page_blocks: list[shellcheck.ScriptInput] = []
+        self.page_texts: list[tuple[ExampleFile, str]] = []
+        self.charts: dict[Path, list[str]] = defaultdict(list)
+        self.rendered: dict[str, helm_chart.RenderedTemplate] = {}
+        self._yamllint_config: Any = None
+
+    # -- the run --------------------------------------------------------------------------
+    def run(self, paths: list[Path]) -> Report:
+        files = discover(paths, self.root, pages_dir=self.config.pages_dir)
+        examples = [self._classify(path) for path in files]
+        self._apply_conf(examples, paths)
+        for example in examples:
+            self._guard(example.display, self._check_file, example)
+        self._resolve_references(examples)
+        self._run_batches()
+        for chart_dir, chart_files in sorted(self.charts.items()):
+            self._guard(
+                display_path(chart_dir / "Chart.yaml", self.root),
+                self._check_chart,
+                chart_dir,
+                chart_files,
+            )
+        self._check_kubernetes()
+        for example in examples:
+            self.report.files[example.display] = example.kind
+            labels = self.checked_by.get(example.display, [])
+            self.report.checked_by[example.display] = _unique(labels)
+        return self.report
+
+    def _classify(self, path: Path) -> ExampleFile:
+        display = display_path(path, self.root)
+        try:
+            return classify(path, display, self.root)
+        except Exception as exc:  # bad input must become a finding, never a traceback
+            self._crash(display, exc)
+            return ExampleFile(path, display, UNKNOWN)
+
+    def _apply_conf(self, examples: list[ExampleFile], paths: list[Path]) -> None:
+        """`unchecked:` entries take files out with their reason; `data:` marks inputs.
+        An entry that matches nothing under the checked paths is stale: an error."""
+        for example in examples:
+            listed = _first_match(example.display, self.config.unchecked)
+            if listed is not None:
+                example.kind, example.reason = EXCEPTION, listed.reason
+                continue
+            listed = _first_match(example.display, self.config.data)
+            if listed is not None and example.kind == UNKNOWN:
+                example.kind, example.reason = DATA, listed.reason
+        scopes = [display_path(p if p.is_absolute() else self.root / p, self.root) for p in paths]
+        displays = [e.display for e in examples]
+        for section, entries in (("unchecked", self.config.unchecked), ("data", self.config.data)):
+            for entry in entries:
+                in_scope = any(s in ("", ".") or matches(entry.pattern, s) for s in scopes)
+                if in_scope and not any(matches(d, entry.pattern) for d in displays):
+                    self.report.findings.append(
+                        Finding(
+                            self.config.exceptions_file,
+                            entry.line,
+                            1,
+                            Severity.ERROR,
+                            "stale-exception",
+                            TOOL,
+                            f"`{section}` entry {entry.pattern!r} matches no file: remove it",
+                        )
+                    )
+
+    # -- per file -------------------------------------------------------------------------
+    def _check_file(self, example: ExampleFile) -> None:
+        if example.kind == EXCEPTION:
+            return
+        self.report.extend(example.load_findings)
+        text = example.text
+        if example.is_yaml and text is not None:
+            self._yamllint(example, text)
+        if example.kind in (HELM_CHART, HELM_TEMPLATE) and example.chart_root is not None:
+            self.charts[example.chart_root].append(example.display)
+        if text is None:
+            return
+        if example.kind in (KUBERNETES, YAML):
+            self._generator_references(example)
+        if example.kind == KUBERNETES:
+            self._kubernetes_file(example)
+        elif example.kind == COMPOSE and example.documents:
+            findings, files = compose_check.check(example.documents, example.path, example.display)
+            self.report.extend(findings)
+            self.referenced |= files
+            self._ran(example.display, compose_check.TOOL)
+        elif example.kind == DOCKERFILE:
+            self._dockerfile(example, text)
+        elif example.kind == SHELL:
+            self.scripts.append(shellcheck.ScriptInput(example.display, text))
+            self._file_flags(example, text)
+        elif example.kind == PAGE:
+            blocks = shellcheck.page_blocks(text, example.display)
+            self.page_blocks.extend(blocks)
+            self.page_texts.append((example, "\n".join(b.text for b in blocks)))
+        elif example.kind == PYTHON:
+            self.report.extend(python_check.check(text, example.display))
+            self._ran(example.display, python_check.TOOL)
+        elif example.kind == JSON:
+            self._json(example, text)
+
+    def _yamllint(self, example: ExampleFile, text: str) -> None:
+        if self._yamllint_config is None:  # parsed once per run
+            self._yamllint_config = yamllint_check.load_config(self.config.yamllint_config)
+        config = self._yamllint_config
+        has_syntax = any(f.rule == "yaml-syntax" for f in example.load_findings)
+        self.report.extend(
+            yamllint_check.lint(text, example.display, config, has_syntax_finding=has_syntax)
+        )
+        self._ran(example.display, yamllint_check.TOOL)
+
+    def _kubernetes_file(self, example: ExampleFile) -> None:
+        for document in example.documents:
+            data = document.data
+            if isinstance(data, dict) and data.get("apiVersion") and data.get("kind"):
+                self.kubernetes_documents.append(document)
+                continue
+            mapping = data if isinstance(data, dict) else {}
+            missing = [k for k in ("apiVersion", "kind") if not mapping.get(k)]
+            self.report.findings.append(
+                Finding(
+                    example.display,
+                    document.line,
+                    1,
+                    Severity.ERROR,
+                    "kubernetes-object-incomplete",
+                    TOOL,
+                    f"document {document.index + 1} has no {' or '.join(missing)}: "
+                    "not a Kubernetes object, so nothing could check it",
+                )
+            )
+
+    def _dockerfile(self, example: ExampleFile, text: str) -> None:
+        findings, commands = dockerfile_check.check(text, example.display)
+        self.report.extend(findings)
+        self._ran(example.display, dockerfile_check.TOOL)
+        after_heredoc = frozenset(c.end_line + 1 for c in commands if c.heredocs)
+        self.dockerfiles.append(
+            hadolint.DockerfileInput(example.path, example.display, after_heredoc)
+        )
+        folder = example.path.parent
+        for command in commands:
+            if command.cmd.lower() not in ("copy", "add") or command.heredocs:
+                continue
+            if any(flag.startswith("--from") for flag in command.flags):
+                continue
+            for source in command.value[:-1]:
+                if "://" not in source and "$" not in source:
+                    self._reference_glob(folder, source)
+
+    def _json(self, example: ExampleFile, text: str) -> None:
+        try:
+            json.loads(text)
+        except ValueError as exc:
+            line, column = getattr(exc, "lineno", 1), getattr(exc, "colno", 1)
+            finding = Finding(
+                example.display, line, column, Severity.ERROR, "json-syntax", "json", str(exc)
+            )
+            self.report.findings.append(finding)
+        self._ran(example.display, "json")
+
+    # -- references: which plain files are inputs of an example ---------------------------
+    def _generator_references(self, example: ExampleFile) -> None:
+        """kustomization.yaml's configMapGenerator/secretGenerator files and envs."""
+        for document in example.documents:
+            data = document.data
+            if not isinstance(data, dict):
+                continue
+            for section in ("configMapGenerator", "secretGenerator"):
+                for generator in data.get(section) or []:
+                    if not isinstance(generator, dict):
+                        continue
+                    for key in ("files", "envs", "env"):
+                        values = generator.get(key) or []
+                        for value in values if isinstance(values, list) else [values]:
+                            if isinstance(value, str):
+                                self._reference_glob(example.path.parent, value.rsplit("=", 1)[-1])
+
+    def _file_flags(self, example: ExampleFile, text: str) -> None:
+        for match in _FILE_FLAG.finditer(text):
+            self._reference_glob(example.path.parent, match.group(1).rsplit("=", 1)[-1])
+
+    def _reference_glob(self, folder: Path, pattern: str) -> None:
+        pattern = pattern.strip().lstrip("/")  # COPY /x is relative to the build context too
+        if not pattern:
+            return
+        if pattern.startswith("..") or not any(c in pattern for c in "*?["):
+            candidates = [(folder / pattern).resolve()]
+        else:
+            candidates = [p.resolve() for p in folder.glob(pattern)]
+        for candidate in candidates:
+            if candidate.is_dir():
+                self.referenced.update(p.resolve() for p in candidate.rglob("*") if p.is_file())
+            else:
+                self.referenced.add(candidate)
+
+    def _resolve_references(self, examples: list[ExampleFile]) -> None:
+        """Unclassified files referred to by another example are its data; the rest errors."""
+        # Pages run commands from various folders: a page's reference matches by path suffix.
+        page_refs = [
+            match.group(1).rsplit("=", 1)[-1].removeprefix("./")
+            for _, text in self.page_texts
+            for match in _FILE_FLAG.finditer(text)
+        ]
+        for example in examples:
+            if example.kind != UNKNOWN:
+                continue
+            if example.path.resolve() in self.referenced or any(
+                ref and (example.display == ref or example.display.endswith("/" + ref))
+                for ref in page_refs
+            ):
+                example.kind = DATA
+                self._ran(example.display, "referenced")
+                continue
+            self.report.findings.append(
+                Finding(
+                    example.display,
+                    0,
+                    0,
+                    Severity.ERROR,
+                    "unclassified-file",
+                    TOOL,
+                    "not a Kubernetes manifest, Compose file, Dockerfile, shell script, Python, "
+                    "YAML or page, and no example refers to it: list it in conf/exceptions.yaml "
+                    "(`data:` or `unchecked:`) with a reason",
+                )
+            )
+
+    # -- batches, charts, Kubernetes -----------------------------------------------------
+    def _run_batches(self) -> None:
+        timeout = self.config.tool_timeout
+        self._batch(
+            [d.display for d in self.dockerfiles],
+            hadolint.TOOL,
+            lambda: hadolint.check(
+                self.dockerfiles, config=self.config.hadolint_config, timeout=timeout, cwd=self.root
+            ),
+        )
+        self._batch(
+            [s.display for s in self.scripts],
+            shellcheck.TOOL,
+            lambda: shellcheck.check(self.scripts, page_blocks=False, timeout=timeout),
+        )
+        self._batch(
+            [b.display for b in self.page_blocks],
+            shellcheck.TOOL,
+            lambda: shellcheck.check(self.page_blocks, page_blocks=True, timeout=timeout),
+        )
+
+    def _batch(self, displays: list[str], tool: str, call: Callable[[], list[Finding]]) -> None:
+        if not displays:
+            return
+        try:
+            findings = call()
+        except CheckerCouldNotRun:
+            raise
+        except Exception as exc:
+            for display in _unique(displays):
+                self._crash(display, exc)
+            return
+        self.report.extend(findings)
+        failed = {f.path for f in findings if f.rule in ("tool-failed", "tool-timeout")}
+        for display in _unique(displays):
+            if display not in failed:
+                self._ran(display, tool)
+
+    def _check_chart(self, chart_dir: Path, files: list[str]) -> None:
+        result = helm_chart.check_chart(chart_dir, self.root, files)
+        self.report.extend(result.findings)
+        for display in result.checked:
+            self._ran(display, "helm-lint")
+        for display in result.rendered:
+            self._ran(display, "helm-render")
+        self.rendered.update(result.rendered)
+        self.kubernetes_documents.extend(result.documents)
+
+    def _check_kubernetes(self) -> None:
+        if not self.kubernetes_documents:
+            return
+        checker = self.kubernetes_checker or load_kubernetes_checker()
+        try:
+            result = checker(
+                self.kubernetes_documents,
+                versions=list(self.config.kubernetes_versions),
+                root=self.root,
+            )
+        except CheckerCouldNotRun:
+            raise
+        except Exception as exc:
+            for display in _unique(d.path for d in self.kubernetes_documents):
+                self._crash(display, exc)
+            return
+        if result.fatal:
+            raise CheckerCouldNotRun(result.fatal)
+        for finding in result.findings:
+            rendered = self.rendered.get(finding.path)
+            moved = helm_chart.remap(finding, rendered) if rendered else finding
+            self.report.findings.append(moved)
+        for path, labels in result.checked_by.items():
+            self.checked_by[path].extend(labels)
+
+    # -- helpers --------------------------------------------------------------------------
+    def _guard(self, display: str, call: Callable[..., None], *args: Any) -> None:
+        try:
+            call(*args)
+        except CheckerCouldNotRun:
+            raise
+        except Exception as exc:
+            self._crash(display, exc)
+
+    def _crash(self, display: str, exc: BaseException) -> None:
+        self.report.findings.append(
+            Finding(
+                display,
+                0,
+                0,
+                Severity.ERROR,
+                "checker-crash",
+                TOOL,
+                f"the checker failed on this file ({type(exc).__name__}: {exc}); please report it",
+            )
+        )
+
+    def _ran(self, display: str, tool: str) -> None:
+        self.checked_by[display].append(tool)
+
+
+def _first_match(display: str, entries: Iterable[ListedFile]) -> ListedFile | None:
+    return next((e for e in entries if matches(display, e.pattern)), None)
+
+
+def _unique(items: Iterable[str]) -> list[str]:
+    return list(dict.fromkeys(items))

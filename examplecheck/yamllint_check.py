@@ -1,0 +1,45 @@
+"""yamllint, the YAML linter, run as a library with ``conf/yamllint.yaml``."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from yamllint import linter
+from yamllint.config import YamlLintConfig, YamlLintConfigError
+
+from .findings import Finding, Severity
+
+TOOL = "yamllint"
+
+
+class YamllintConfigUnusable(Exception):
+    """conf/yamllint.yaml cannot be read: the checker cannot run."""
+
+
+def load_config(path: Path) -> YamlLintConfig:
+    try:
+        return YamlLintConfig(file=str(path))
+    except (OSError, YamlLintConfigError) as exc:
+        raise YamllintConfigUnusable(f"{path}: {exc}") from exc
+
+
+def lint(
+    text: str, display: str, config: YamlLintConfig, *, has_syntax_finding: bool
+) -> list[Finding]:
+    """yamllint's problems as findings; rule ids are ``yamllint-<rule>``.
+
+    A syntax error is already reported by the loader (rule yaml-syntax), so yamllint's copy
+    of it is dropped when ``has_syntax_finding``.
+    """
+    if config.is_file_ignored(display):
+        return []
+    findings = []
+    for problem in linter.run(text, config, display):
+        if problem.rule is None and has_syntax_finding:
+            continue
+        rule = f"yamllint-{problem.rule}" if problem.rule else "yaml-syntax"
+        severity = Severity.ERROR if problem.level == "error" else Severity.WARNING
+        findings.append(
+            Finding(display, problem.line, problem.column, severity, rule, TOOL, problem.desc)
+        )
+    return findings
