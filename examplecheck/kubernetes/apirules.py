@@ -48,6 +48,7 @@ RULE_BASE64 = "k8s-secret-base64"
 RULE_QUANTITY = "k8s-invalid-quantity"
 RULE_REQUEST_LIMIT = "k8s-request-exceeds-limit"
 RULE_PROBE_PORT = "k8s-probe-port-unknown"
+RULE_VALUE = "k8s-invalid-value"
 
 DNS1123_LABEL = re.compile(r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$")
 DNS1123_SUBDOMAIN = re.compile(r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$")
@@ -71,6 +72,11 @@ DNS1123_LABEL_KINDS = {"Namespace"}
 SELECTOR_KINDS = {"Deployment", "ReplicaSet", "StatefulSet", "DaemonSet"}
 JOB_KINDS = {"Job", "CronJob"}
 PROBES = ("livenessProbe", "readinessProbe", "startupProbe")
+# Closed sets the API server enforces; the schemas only mention them in descriptions.
+POD_VALUES = {"restartPolicy": ("Always", "OnFailure", "Never")}
+CONTAINER_VALUES = {"imagePullPolicy": ("Always", "IfNotPresent", "Never")}
+PORT_PROTOCOLS = ("TCP", "UDP", "SCTP")
+SERVICE_TYPES = ("ClusterIP", "NodePort", "LoadBalancer", "ExternalName")
 
 Emit = Callable[[JsonPath, str, str], None]
 
@@ -437,8 +443,33 @@ def check_resources(data: dict, emit: Emit) -> None:
                 )
 
 
+def check_values(data: dict, emit: Emit) -> None:
+    found = pod_template(data)
+    if found is not None:
+        spec_path = (*found[0], "spec")
+        for field, allowed in POD_VALUES.items():
+            _check_value(get(data, (*spec_path, field)), (*spec_path, field), allowed, emit)
+    for path, container in containers(data):
+        for field, allowed in CONTAINER_VALUES.items():
+            _check_value(container.get(field), (*path, field), allowed, emit)
+        for index, port in enumerate(as_list(container.get("ports"))):
+            here = (*path, "ports", index, "protocol")
+            _check_value(as_dict(port).get("protocol"), here, PORT_PROTOCOLS, emit)
+    if kind_of(data) == "Service":
+        _check_value(get(data, ("spec", "type")), ("spec", "type"), SERVICE_TYPES, emit)
+        for index, port in enumerate(as_list(get(data, ("spec", "ports")))):
+            here = ("spec", "ports", index, "protocol")
+            _check_value(as_dict(port).get("protocol"), here, PORT_PROTOCOLS, emit)
+
+
+def _check_value(value: Any, path: JsonPath, allowed: tuple[str, ...], emit: Emit) -> None:
+    if isinstance(value, str) and value not in allowed:
+        emit(path, RULE_VALUE, f'{dotted(path)}: "{value}" is not one of {", ".join(allowed)}')
+
+
 RULES = (
     check_names,
+    check_values,
     check_labels,
     check_selector,
     check_ports,

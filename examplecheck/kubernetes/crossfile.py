@@ -156,10 +156,7 @@ def _missing(example_set: ExampleSet, config: SetsConfig, kind: str, name: str, 
 
 
 def _outside(set_name: str) -> str:
-    return (
-        f"in set {set_name} (declare it in conf/sets.yaml with a reason "
-        "if it is meant to come from elsewhere)"
-    )
+    return f"in set {set_name}; if it comes from elsewhere on purpose, declare it in {CONFIG}"
 
 
 # --- Services, Ingress, HTTPRoute ------------------------------------------------------------
@@ -181,8 +178,8 @@ def check_service_selects(
     emit(
         ("spec", "selector"),
         RULE_SERVICE_NO_PODS,
-        f'Service "{name_of(data)}" selects {shown}, which no pod template '
-        f"{_outside(example_set.name)} carries",
+        f'Service "{name_of(data)}" selects {shown}, but no pod template carries these labels '
+        f"{_outside(example_set.name)}",
     )
 
 
