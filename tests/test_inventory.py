@@ -83,6 +83,16 @@ def labels_on(text: str) -> set[str]:
     return {match["label"] for match in _TARGET_RE.finditer(text)}
 
 
+def labels_above_headings(text: str) -> set[str]:
+    """The labels whose next non-blank line is a heading: labels that name a section."""
+    lines = [line for line in text.splitlines() if line.strip()]
+    return {
+        match["label"]
+        for line, following in zip(lines, [*lines[1:], ""], strict=True)
+        if (match := _TARGET_RE.match(line)) and following.startswith("#")
+    }
+
+
 def examples_on(text: str) -> set[str]:
     """The example paths (relative to examples/) a page shows with the {example} directive."""
     return {match["path"] for match in _EXAMPLE_RE.finditer(text)}
@@ -95,6 +105,8 @@ def label_problems(root: Path, entry: Entry) -> list[str]:
         return [f"{entry.item_id}: page docs/{entry.page}.md does not exist"]
     if entry.label not in labels_on(text):
         return [f"{entry.item_id}: docs/{entry.page}.md has no ({entry.label})= target"]
+    if entry.label not in labels_above_headings(text):
+        return [f"{entry.item_id}: ({entry.label})= in docs/{entry.page}.md is not above a heading"]
     return []
 
 
@@ -186,6 +198,15 @@ def test_removed_label_is_reported(repo_copy: Path) -> None:
 
 def test_label_inside_a_word_does_not_count() -> None:
     assert labels_on("see (inv-t3)= here\n(inv-t4)=\n## 정리\n") == {"inv-t4"}
+
+
+def test_label_that_names_no_section_is_reported(repo_copy: Path) -> None:
+    page = repo_copy / "docs" / "together" / "comparison.md"
+    page.write_text("# 비교\n\n(inv-t3)=\n표는 아래에 있습니다.\n\n## 표\n", encoding="utf-8")
+    entry = Entry("T3", "x", "together/comparison", "inv-t3", ())
+    assert label_problems(repo_copy, entry) == [
+        "T3: (inv-t3)= in docs/together/comparison.md is not above a heading"
+    ]
 
 
 def test_missing_page_is_reported(repo_copy: Path) -> None:
