@@ -1,7 +1,10 @@
-"""The ``{example}`` directive: show a file from ``examples/`` on a page.
+"""The ``{example}`` directive: show a file from ``examples/`` on a page, with what was checked.
 
 Built on ``literalinclude`` so ``:lines:``, ``:emphasize-lines:``, ``:caption:`` and the
 other options keep working. The path is relative to the repository's ``examples/`` folder.
+Under the code the reader gets a download link to the raw file and a badge saying which
+checks passed; warnings of the checker become a short admonition that teaches the fix.
+Refusals (missing file, inline YAML) are recorded here and emitted by ``example_checks``.
 """
 
 from __future__ import annotations
@@ -12,12 +15,14 @@ from pathlib import Path, PurePosixPath
 
 from docutils import nodes
 from docutils.parsers.rst import directives
+from sphinx import addnodes
 from sphinx.application import Sphinx
-from sphinx.util.docutils import SphinxDirective
 from sphinx.directives.code import LiteralInclude
+from sphinx.util.docutils import SphinxDirective
 from sphinx.util.typing import ExtensionMetadata
 
-EXAMPLES_DIR = Path(__file__).resolve().parents[2] / "examples"
+import example_badges
+from example_checks import EXAMPLES, note_refusal, note_usage, repo_root, state_of
 
 _LANGUAGE_BY_NAME = {
     "Dockerfile": "dockerfile",
@@ -39,22 +44,80 @@ _LANGUAGE_BY_SUFFIX = {
 
 def language_for(path: PurePosixPath) -> str:
     """The Pygments lexer for an example file, from its name."""
+    if "templates" in path.parts[:-1] and path.suffix in {".yaml", ".yml"}:
+        return "yaml+jinja"  # Helm templates: Go template braces inside YAML
     if path.name in _LANGUAGE_BY_NAME or path.name.startswith("Dockerfile"):
         return _LANGUAGE_BY_NAME.get(path.name, "dockerfile")
     return _LANGUAGE_BY_SUFFIX.get(path.suffix, "text")
 
 
 class ExampleDirective(LiteralInclude):
-    """``literalinclude`` rooted at ``examples/`` with a path caption and a lexer by file type."""
+    """``literalinclude`` rooted at ``examples/`` with a path caption, badge and download link."""
 
-    def run(self):  # type: ignore[override]
+    def run(self) -> list[nodes.Node]:  # type: ignore[override]
         rel = PurePosixPath(self.arguments[0].strip())
+        root = repo_root(self.env.app)
+        examples_dir = (root / EXAMPLES).resolve()
+        target = (examples_dir / rel).resolve()
+        path = f"{EXAMPLES}/{rel.as_posix()}"
+        if not target.is_relative_to(examples_dir) or not target.is_file():
+            # Depend on it anyway: creating the file must rebuild this page.
+            self.env.note_dependency(str(target))
+            note_refusal(
+                self.env,
+                "missing",
+                f"example file not found: {path} (the {{example}} path is relative to "
+                f"{EXAMPLES}/)",
+                self.lineno,
+            )
+            return []
+        self.env.note_dependency(str(target))
+        note_usage(self.env, path, self.lineno)
+
         source_dir = Path(self.env.srcdir) / Path(self.env.docname).parent
-        target = EXAMPLES_DIR / rel
         self.arguments[0] = os.path.relpath(target, source_dir).replace(os.sep, "/")
-        self.options.setdefault("caption", f"examples/{rel}")
+        caption = self.options.pop("caption", None)
         self.options.setdefault("language", language_for(rel))
-        return super().run()
+        included = super().run()
+        literal = next((n for n in included if isinstance(n, nodes.literal_block)), None)
+        if literal is None:  # literalinclude reported a problem (e.g. bad :lines:)
+            return included
+        literal["classes"].append("example-code")
+        state = state_of(self.env)
+        figure = nodes.container(classes=["example"])
+        figure += _with_caption(literal, path, caption)
+        figure += _meta_line(self.env.docname, self.arguments[0], path, state)
+        admonition = example_badges.warnings_admonition(state.findings_for(path))
+        if admonition is not None:
+            figure += admonition
+        return [figure]
+
+
+def _with_caption(literal: nodes.literal_block, path: str, caption: str | None) -> nodes.Node:
+    """The path as the caption (and the writer's own caption before it, if given)."""
+    wrapper = nodes.container("", literal_block=True, classes=["literal-block-wrapper"])
+    title = nodes.caption("", "")
+    if caption:
+        title += nodes.Text(f"{caption} — ")
+    title += nodes.literal(path, path, classes=["example-path"])
+    title.source, title.line = literal.source, literal.line
+    wrapper += title
+    wrapper += literal
+    return wrapper
+
+
+def _meta_line(docname: str, target: str, path: str, state) -> nodes.paragraph:
+    """Badge and download link, on one line under the code (``target``: relative to the page)."""
+    line = nodes.paragraph(classes=["example-meta"])
+    badge = example_badges.badge(state, path)
+    line += nodes.inline(badge.text, badge.text, classes=["example-badge", *badge.classes])
+    line += nodes.Text(" ")
+    download = addnodes.download_reference(
+        "", "", refdoc=docname, reftarget=target, refexplicit=True
+    )
+    download += nodes.inline("", "원본 파일 내려받기", classes=["example-download"])
+    line += download
+    return line
 
 
 DIAGRAMS_DIR = Path(__file__).resolve().parents[1] / "_static" / "diagrams"
@@ -90,6 +153,8 @@ class DiagramDirective(SphinxDirective):
 
 
 def setup(app: Sphinx) -> ExtensionMetadata:
+    app.setup_extension("example_checks")
+    app.setup_extension("inline_code_refusal")
     app.add_directive("example", ExampleDirective)
     app.add_directive("diagram", DiagramDirective)
     return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True}

@@ -1,0 +1,98 @@
+"""``{example-catalogue}``: a table of every example, filled in when the pages are resolved.
+
+The directive leaves a placeholder; once every page is read the table is built from what
+``example_checks`` recorded: path, kind(s), the pages that show it (links) and its status.
+The catalogue page is re-written whenever that content changes (see ``emit_refusals``).
+"""
+
+from __future__ import annotations
+
+from docutils import nodes
+from sphinx.application import Sphinx
+from sphinx.util.docutils import SphinxDirective
+from sphinx.util.typing import ExtensionMetadata
+
+import example_badges
+from example_checks import ExampleState, state_of
+
+_HEADERS = ("경로", "종류", "사용 페이지", "상태")
+_KIND_NAMES = {
+    "kubernetes": "쿠버네티스 매니페스트",
+    "compose": "Compose 파일",
+    "dockerfile": "Dockerfile",
+    "helm": "Helm 차트",
+    "shell": "셸 스크립트",
+    "python": "Python",
+    "yaml": "YAML",
+    "data": "데이터 파일",
+}
+
+
+class example_catalogue(nodes.General, nodes.Element):  # noqa: N801 (docutils node naming)
+    """Placeholder replaced by the table in ``doctree-resolved``."""
+
+
+class ExampleCatalogueDirective(SphinxDirective):
+    def run(self) -> list[nodes.Node]:
+        state_of(self.env).catalogue_docs.add(self.env.docname)
+        return [example_catalogue("")]
+
+
+def kind_text(state: ExampleState, path: str) -> str:
+    kinds = [k.strip() for k in state.kind_of(path).split(",") if k.strip()]
+    return ", ".join(_KIND_NAMES.get(k, k) for k in kinds) or "—"
+
+
+def _cell(*children: nodes.Node) -> nodes.entry:
+    entry = nodes.entry()
+    paragraph = nodes.paragraph()
+    paragraph.extend(children)
+    entry += paragraph
+    return entry
+
+
+def build_table(app: Sphinx, fromdocname: str, state: ExampleState) -> nodes.table:
+    table = nodes.table(classes=["example-catalogue"])
+    group = nodes.tgroup(cols=len(_HEADERS))
+    table += group
+    for width in (40, 15, 25, 20):
+        group += nodes.colspec(colwidth=width)
+    head = nodes.thead()
+    group += head
+    row = nodes.row()
+    for header in _HEADERS:
+        row += _cell(nodes.Text(header))
+    head += row
+    body = nodes.tbody()
+    group += body
+    env = app.env
+    for path in state.example_files:
+        row = nodes.row()
+        row += _cell(nodes.literal(path, path))
+        row += _cell(nodes.Text(kind_text(state, path)))
+        links: list[nodes.Node] = []
+        for docname in state.pages_using(path):
+            if links:
+                links.append(nodes.Text(", "))
+            title = env.titles[docname].astext() if docname in env.titles else docname
+            uri = app.builder.get_relative_uri(fromdocname, docname)
+            links.append(nodes.reference(title, title, internal=True, refuri=uri))
+        row += _cell(*(links or [nodes.Text("—")]))
+        row += _cell(nodes.Text(example_badges.status_text(state, path)))
+        body += row
+    return table
+
+
+def fill_catalogue(app: Sphinx, doctree: nodes.document, fromdocname: str) -> None:
+    """``doctree-resolved``: replace each placeholder with the current table."""
+    state = state_of(app.env)
+    for placeholder in list(doctree.findall(example_catalogue)):
+        placeholder.replace_self(build_table(app, fromdocname, state))
+
+
+def setup(app: Sphinx) -> ExtensionMetadata:
+    app.setup_extension("example_checks")
+    app.add_node(example_catalogue)
+    app.add_directive("example-catalogue", ExampleCatalogueDirective)
+    app.connect("doctree-resolved", fill_catalogue)
+    return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True}
