@@ -20,7 +20,6 @@ JSON = "json"
 PAGE = "page"  # a Markdown page: its shell code blocks are checked
 HELM_CHART = "helm-chart"  # Chart.yaml, values*.yaml and other files of a chart
 HELM_TEMPLATE = "helm-template"  # files under a chart's templates/: Go templates, not YAML
-DOCKERIGNORE = "dockerignore"
 DATA = "data"  # plain input of another example (listed in conf or referenced)
 EXCEPTION = "exception"  # listed in conf/exceptions.yaml `unchecked:` with a reason
 UNKNOWN = "unknown"
@@ -117,8 +116,6 @@ def _kind_of_text(path: Path, text: str | None) -> str:
     name, suffix = path.name, path.suffix
     if _DOCKERFILE_NAME.search(name):
         return DOCKERFILE
-    if name == ".dockerignore":
-        return DOCKERIGNORE
     if suffix == ".py":
         return PYTHON
     if suffix in {".sh", ".bash"}:

@@ -2,8 +2,8 @@
 
 The parser accepts any word as an instruction and silently treats a broken exec form
 (``CMD ["a", ``) as shell form, exactly like ``docker build`` would until the container
-fails at run time. Those two mistakes and a missing FROM are what this module adds;
-everything else about instruction arguments is hadolint's job (see hadolint.py).
+fails at run time. Those two mistakes are what this module adds; everything else about
+instructions and their arguments (order, COPY with one argument, ...) is hadolint's job.
 """
 
 from __future__ import annotations
@@ -54,7 +54,6 @@ def check(text: str, display: str) -> tuple[list[Finding], list[dockerfile.Comma
             )
         elif name in EXEC_FORM_INSTRUCTIONS:
             findings.extend(_broken_exec_form(command, raw, display))
-    findings.extend(_missing_from(commands, lines, display))
     return findings, commands
 
 
@@ -100,28 +99,6 @@ def _arguments(command: dockerfile.Command) -> str:
     if command.cmd.lower() == "healthcheck" and rest[:3].upper() == "CMD":
         rest = rest[3:].strip()
     return rest
-
-
-def _missing_from(
-    commands: list[dockerfile.Command], lines: list[str], display: str
-) -> list[Finding]:
-    for command in commands:
-        if command.cmd.lower() == "from":
-            return []
-        if command.cmd.lower() != "arg":
-            raw = lines[command.start_line - 1] if command.start_line <= len(lines) else ""
-            return [
-                _finding(
-                    display,
-                    command.start_line,
-                    _column_of(raw, command.cmd),
-                    "dockerfile-no-from",
-                    f"{command.cmd} before any FROM: only ARG may come before the first FROM",
-                )
-            ]
-    line = commands[-1].start_line if commands else 1
-    message = "no FROM instruction: nothing to build"
-    return [_finding(display, line, 1, "dockerfile-no-from", message)]
 
 
 def _column_of(raw: str, word: str) -> int:

@@ -155,6 +155,9 @@ class _Run:
             return
         if example.kind in (KUBERNETES, YAML):
             self._generator_references(example)
+        if example.kind in (KUBERNETES, YAML, COMPOSE, SHELL, DOCKERFILE):
+            # also in comments: "made with kubectl create configmap --from-file=app.properties"
+            self._file_flags(example, text)
         if example.kind == KUBERNETES:
             self._kubernetes_file(example)
         elif example.kind == COMPOSE and example.documents:
@@ -166,7 +169,6 @@ class _Run:
             self._dockerfile(example, text)
         elif example.kind == SHELL:
             self.scripts.append(shellcheck.ScriptInput(example.display, text))
-            self._file_flags(example, text)
         elif example.kind == PAGE:
             blocks = shellcheck.page_blocks(text, example.display)
             self.page_blocks.extend(blocks)
@@ -217,6 +219,7 @@ class _Run:
             hadolint.DockerfileInput(example.path, example.display, after_heredoc)
         )
         folder = example.path.parent
+        self.referenced.add((folder / ".dockerignore").resolve())  # read by `docker build .`
         for command in commands:
             if command.cmd.lower() not in ("copy", "add") or command.heredocs:
                 continue
@@ -288,7 +291,6 @@ class _Run:
                 for ref in page_refs
             ):
                 example.kind = DATA
-                self._ran(example.display, "referenced")
                 continue
             self.report.findings.append(
                 Finding(

@@ -29,10 +29,9 @@ def lint(
     """yamllint's problems as findings; rule ids are ``yamllint-<rule>``.
 
     A syntax error is already reported by the loader (rule yaml-syntax), so yamllint's copy
-    of it is dropped when ``has_syntax_finding``.
+    of it is dropped when ``has_syntax_finding``. The config's ``ignore:`` list is for the
+    repository-wide ``yamllint .`` of the lint session; examplecheck lints what it is given.
     """
-    if config.is_file_ignored(display):
-        return []
     findings = []
     for problem in linter.run(text, config, display):
         if problem.rule is None and has_syntax_finding:
