@@ -11,12 +11,12 @@ from __future__ import annotations
 
 import json
 import os
-import re
 import shutil
 import tempfile
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 import kubernetes_validate
 from kubernetes_validate.version import __version__ as SCHEMA_PACKAGE_VERSION
@@ -29,8 +29,7 @@ LOCATION_TEMPLATE = (
     "{{ .NormalizedKubernetesVersion }}-local{{ .StrictSuffix }}/"
     "{{ .ResourceKind }}{{ .KindSuffix }}.json"
 )
-_REMOTE_REF = '"/api/_definitions.json#'
-_ID_RE = re.compile(r',?\s*"\$id":\s*"[^"]*"')
+_REMOTE_REF = "/api/_definitions.json#"
 _COMPLETE = ".complete"
 
 
@@ -58,7 +57,22 @@ def schema_filename(api_version: str, kind: str) -> str:
 
 def offline_text(text: str) -> str:
     """One schema file's text with refs made sibling-relative and remote ids removed."""
-    return _ID_RE.sub("", text.replace(_REMOTE_REF, '"' + DEFINITIONS + "#"))
+    return json.dumps(_offline(json.loads(text)), ensure_ascii=False, separators=(",", ":"))
+
+
+def _offline(node: Any) -> Any:
+    if isinstance(node, dict):
+        out = {}
+        for key, value in node.items():
+            if key == "$id" and isinstance(value, str):
+                continue
+            if key == "$ref" and isinstance(value, str) and value.startswith(_REMOTE_REF):
+                value = DEFINITIONS + "#" + value.removeprefix(_REMOTE_REF)
+            out[key] = _offline(value)
+        return out
+    if isinstance(node, list):
+        return [_offline(item) for item in node]
+    return node
 
 
 def cache_root(root: Path) -> Path:
