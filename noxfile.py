@@ -42,6 +42,16 @@ def lint(session: nox.Session) -> None:
     session.run("ruff", "check", ".")
     session.run("ruff", "format", "--check", ".")
     session.run("yamllint", "--strict", "-c", "conf/yamllint.yaml", ".")
+    # actionlint, zizmor --offline and check-jsonschema's vendored GitHub schemas on .github/
+    session.run("python", "-m", "tools.workflow_lint")
+
+
+@nox.session(name="new-example", python=False)
+def new_example(session: nox.Session) -> None:
+    """Create examples/<path> from a template by file type and print its include line."""
+    import sys  # nox's own interpreter: the template tool needs nothing installed
+
+    session.run(sys.executable, "-m", "tools.new_example", *session.posargs, external=True)
 
 
 @nox.session
