@@ -33,7 +33,8 @@ def test_good_compose_passes_and_its_inputs_are_data():
     assert report.findings == []
     assert report.files["tests/fixtures/compose/good/compose.yaml"] == "compose"
     assert report.checked_by["tests/fixtures/compose/good/compose.yaml"] == [
-        "yamllint", "compose-spec",
+        "yamllint",
+        "compose-spec",
     ]
     # env_file and a bind-mounted file are the stack's inputs, not unclassified files
     assert report.files["tests/fixtures/compose/good/web.env"] == "data"
@@ -56,7 +57,9 @@ def test_good_compose_passes_and_its_inputs_are_data():
     ],
 )
 def test_bad_compose_rules(bad_report, line, column, rule, severity):
-    found = {(f.line, f.column, f.rule, str(f.severity)) for f in bad_report.findings if f.path == BAD}
+    found = {
+        (f.line, f.column, f.rule, str(f.severity)) for f in bad_report.findings if f.path == BAD
+    }
     assert (line, column, rule, severity) in found
 
 

@@ -60,7 +60,10 @@ def test_broken_exec_form_is_flagged_but_a_shell_test_is_not():
         ('FROM a\nCMD ["a" "b"]\n', ["dockerfile-exec-form-invalid"]),
         ('FROM a\nCMD ["a", 1]\n', ["dockerfile-syntax"]),  # BuildKit itself refuses this one
         ("FROM a\nRUN [ -f /x ] && echo y\n", []),
-        ('FROM a\nHEALTHCHECK --interval=5s CMD ["curl", "-f" "http://x"]\n', ["dockerfile-exec-form-invalid"]),
+        (
+            'FROM a\nHEALTHCHECK --interval=5s CMD ["curl", "-f" "http://x"]\n',
+            ["dockerfile-exec-form-invalid"],
+        ),
         ('FROM a\nCOPY --chown=1:1 ["a", "b"]\n', []),
     ],
 )
@@ -99,7 +102,12 @@ def test_dockerfile_classified_by_first_instruction():
 def test_hadolint_command_line_uses_conf_and_json():
     command = hadolint.command_line("hadolint", Path("conf/hadolint.yaml"), [Path("a/Dockerfile")])
     assert command == [
-        "hadolint", "--no-color", "--format", "json", "--config", "conf/hadolint.yaml",
+        "hadolint",
+        "--no-color",
+        "--format",
+        "json",
+        "--config",
+        "conf/hadolint.yaml",
         "a/Dockerfile",
     ]
 
@@ -108,12 +116,30 @@ def test_hadolint_json_output_is_parsed():
     inputs = [hadolint.DockerfileInput(Path("/x/Dockerfile"), "x/Dockerfile")]
     stdout = json.dumps(
         [
-            {"code": "DL3000", "column": 1, "file": "/x/Dockerfile", "level": "error",
-             "line": 2, "message": "Use absolute WORKDIR"},
-            {"code": "DL3059", "column": 1, "file": "/x/Dockerfile", "level": "style",
-             "line": 4, "message": "Multiple consecutive `RUN` instructions."},
-            {"code": "SC2086", "column": 1, "file": "/x/Dockerfile", "level": "info",
-             "line": 5, "message": "Double quote"},
+            {
+                "code": "DL3000",
+                "column": 1,
+                "file": "/x/Dockerfile",
+                "level": "error",
+                "line": 2,
+                "message": "Use absolute WORKDIR",
+            },
+            {
+                "code": "DL3059",
+                "column": 1,
+                "file": "/x/Dockerfile",
+                "level": "style",
+                "line": 4,
+                "message": "Multiple consecutive `RUN` instructions.",
+            },
+            {
+                "code": "SC2086",
+                "column": 1,
+                "file": "/x/Dockerfile",
+                "level": "info",
+                "line": 5,
+                "message": "Double quote",
+            },
         ]
     )
     findings = hadolint.parse_output(stdout, "", 1, inputs)

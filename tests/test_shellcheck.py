@@ -66,7 +66,12 @@ def test_console_block_extraction():
 
 def test_command_lines():
     assert shellcheck.command_line("sc", ["a.sh"], page_blocks=False) == [
-        "sc", "--format", "json1", "--color", "never", "a.sh",
+        "sc",
+        "--format",
+        "json1",
+        "--color",
+        "never",
+        "a.sh",
     ]
     page = shellcheck.command_line("sc", ["b.sh"], page_blocks=True)
     assert page[page.index("--shell") + 1] == "bash"
@@ -76,13 +81,28 @@ def test_command_lines():
 def test_json1_output_is_parsed():
     item = shellcheck.ScriptInput("x.sh", "echo $1\n")
     stdout = json.dumps(
-        {"comments": [{"file": "input-00000.sh", "line": 1, "endLine": 1, "column": 6,
-                       "endColumn": 8, "level": "info", "code": 2086,
-                       "message": "Double quote to prevent globbing and word splitting."}]}
+        {
+            "comments": [
+                {
+                    "file": "input-00000.sh",
+                    "line": 1,
+                    "endLine": 1,
+                    "column": 6,
+                    "endColumn": 8,
+                    "level": "info",
+                    "code": 2086,
+                    "message": "Double quote to prevent globbing and word splitting.",
+                }
+            ]
+        }
     )
     [finding] = shellcheck.parse_output(stdout, "", 1, {"input-00000.sh": item})
     assert (finding.path, finding.line, finding.column, finding.rule, str(finding.severity)) == (
-        "x.sh", 1, 6, "SC2086", "info",
+        "x.sh",
+        1,
+        6,
+        "SC2086",
+        "info",
     )
 
 
