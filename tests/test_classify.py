@@ -43,6 +43,7 @@ def run(paths, root=ROOT):
         ("helm/good/values.yaml", "helm-chart"),
         ("helm/good/templates/deployment.yaml", "helm-template"),
         ("helm/good/templates/_helpers.tpl", "helm-template"),
+        ("json/daemon.json", "json"),
         ("classify/unknown/notes.txt", "unknown"),
     ],
 )
@@ -155,3 +156,27 @@ def test_repository_exceptions_file_is_valid():
 
     config = load_config(ROOT)
     assert all(entry.reason for entry in (*config.unchecked, *config.data))
+
+
+def test_json_files_must_parse():
+    report = run([FIXTURES / "json"])
+    assert [(f.path, f.line, f.column, f.rule) for f in report.findings] == [
+        ("tests/fixtures/json/broken.json", 3, 34, "json-syntax")
+    ]
+    assert report.checked_by["tests/fixtures/json/daemon.json"] == ["json"]
+
+
+def test_python_compiles_and_warnings_are_findings():
+    from examplecheck.python_check import check
+
+    report = run([FIXTURES / "python"])
+    assert [(f.path, f.line, f.rule) for f in report.findings] == [
+        ("tests/fixtures/python/broken-tool", 3, "python-syntax")
+    ]
+    assert report.checked_by["tests/fixtures/python/locustfile.py"] == ["python-compile"]
+    [warning] = check('pattern = "\\d+"\n', "w.py")
+    assert (warning.line, warning.rule, str(warning.severity)) == (
+        1,
+        "python-compile-warning",
+        "warning",
+    )

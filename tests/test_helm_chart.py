@@ -106,3 +106,15 @@ def test_helm_python_missing_means_the_checker_cannot_run(monkeypatch):
     monkeypatch.setitem(sys.modules, "helm_python", None)
     with pytest.raises(CheckerCouldNotRun, match="helm_python"):
         check_paths([HELM / "good"], root=ROOT, kubernetes_checker=_recording_checker([]))
+
+
+def test_render_failure_after_a_clean_lint_is_helm_render(monkeypatch):
+    import helm_python
+
+    monkeypatch.setattr(helm_python, "lint", lambda *a, **k: {"messages": [], "errors": []})
+    report = check_paths(
+        [HELM / "render-error"], root=ROOT, kubernetes_checker=_recording_checker([])
+    )
+    assert [(f.path, f.line, f.rule) for f in report.findings] == [
+        (f"{PREFIX}/render-error/templates/configmap.yaml", 6, "helm-render")
+    ]
