@@ -72,6 +72,9 @@ def check(
     findings.extend(_schema_findings(document, display))
     references = _References(document, path.parent, display)
     references.check()
+    dotenv = path.parent / ".env"  # read by Compose itself for ${VARIABLE} interpolation
+    if dotenv.is_file():
+        references.files.add(dotenv.resolve())
     return findings + references.findings, references.files
 
 
@@ -220,7 +223,7 @@ class _References:
                     f"service {name!r} mounts named volume {source!r}, which is not "
                     "declared under top-level `volumes:`",
                 )
-            elif kind == "bind" and not source.startswith("~"):
+            elif kind == "bind" and source.startswith("."):  # host paths (/, ~) are the reader's
                 self._file(source, where, "compose-bind-source-missing", directory_ok=True)
 
     def _networks(self, name: str, networks: Any, at: list) -> None:

@@ -114,6 +114,8 @@ def check_chart(chart_dir: Path, root: Path, files: list[str]) -> ChartResult:
 
 def remap(finding: Finding, rendered: RenderedTemplate) -> Finding:
     """A finding on a rendered manifest, moved to the template line it most likely came from."""
+    if finding.line <= 0:  # about the whole manifest: the template as a whole
+        return finding
     line, column, exact = rendered.template_position(finding.line, finding.column)
     note = "" if exact else f" (line {finding.line} of the rendered manifest)"
     return Finding(

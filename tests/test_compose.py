@@ -39,6 +39,7 @@ def test_good_compose_passes_and_its_inputs_are_data():
     # env_file and a bind-mounted file are the stack's inputs, not unclassified files
     assert report.files["tests/fixtures/compose/good/web.env"] == "data"
     assert report.files["tests/fixtures/compose/good/nginx.conf"] == "data"
+    assert report.files["tests/fixtures/compose/good/.env"] == "data"  # interpolation values
     assert report.files["tests/fixtures/compose/good/web/Dockerfile"] == "dockerfile"
 
 
