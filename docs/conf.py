@@ -25,6 +25,8 @@ extensions = [
     "sphinx_sitemap",
     "notfound.extension",
     "example_directive",
+    "example_catalogue",
+    "korean_search",
 ]
 
 source_suffix = {".md": "markdown"}

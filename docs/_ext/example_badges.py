@@ -11,24 +11,43 @@ from dataclasses import dataclass
 
 from docutils import nodes
 
-# Raw checker label → what the badge says (None: an internal detail the badge leaves out).
+# Raw checker label → what the badge says (None: an internal detail the badge leaves out),
+# in the order the badge lists them: the version claim first, linters last.
 _LABEL_RULES: list[tuple[re.Pattern[str], str | None]] = [
     (re.compile(r"Kubernetes\s+(?P<span>[\d.]+(?:\s*[–-]\s*[\d.]+)?),?\s*strict", re.I), None),
     (re.compile(r"^kubernetes-(api|set)$", re.I), None),
+    (re.compile(r"CRD", re.I), "CRD: 스키마 검사 생략"),
     (re.compile(r"compose", re.I), "Compose Specification"),
     (re.compile(r"buildkit|dockerfile", re.I), "BuildKit parser"),
     (re.compile(r"hadolint", re.I), "hadolint"),
+    (re.compile(r"helm-render|helm template", re.I), "helm template"),
+    (re.compile(r"helm-lint|helm lint", re.I), "helm lint"),
     (re.compile(r"shellcheck", re.I), "ShellCheck"),
-    (re.compile(r"yamllint", re.I), "yamllint"),
+    (re.compile(r"python", re.I), "Python 문법"),
     (re.compile(r"ruff", re.I), "ruff"),
+    (re.compile(r"yamllint", re.I), "yamllint"),
 ]
+
+_DASH = re.compile(r"\s*[–-]\s*")
 
 # Korean advice for the warnings writers meet most; the rule id is always shown as well.
 _ADVICE: list[tuple[re.Pattern[str], str]] = [
-    (re.compile(r"latest|DL3007|DL3006", re.I), "이미지 태그를 :latest 대신 고정된 버전으로 씁니다."),
-    (re.compile(r"limit", re.I), "컨테이너마다 resources.limits를 정해 노드의 자원을 보호합니다."),
-    (re.compile(r"root|DL3002|run-as", re.I), "컨테이너를 root가 아닌 사용자로 실행합니다."),
-    (re.compile(r"probe", re.I), "준비성·활성 프로브를 두어 트래픽과 재시작을 쿠버네티스에 맡깁니다."),
+    (
+        re.compile(r"latest|DL3007|DL3006", re.I),
+        "이미지 태그를 :latest 대신 고정된 버전으로 씁니다.",
+    ),
+    (
+        re.compile(r"limit", re.I),
+        "컨테이너마다 resources.limits를 정해 노드의 자원을 보호합니다.",
+    ),
+    (
+        re.compile(r"root|DL3002|run-as", re.I),
+        "컨테이너를 root가 아닌 사용자로 실행합니다.",
+    ),
+    (
+        re.compile(r"probe", re.I),
+        "준비성·활성 프로브를 두어 트래픽과 재시작을 쿠버네티스에 맡깁니다.",
+    ),
 ]
 
 
@@ -38,21 +57,22 @@ class Badge:
     classes: tuple[str, ...]
 
 
+def _compact(label: str) -> tuple[int, str | None]:
+    """(position on the badge, text) of one checker label; unknown labels go last, unchanged."""
+    for rank, (pattern, replacement) in enumerate(_LABEL_RULES):
+        match = pattern.search(label)
+        if match and "span" in match.groupdict():
+            span = _DASH.sub("–", match["span"])
+            return rank, f"Kubernetes {span} · strict"
+        if match:
+            return rank, replacement
+    return len(_LABEL_RULES), label
+
+
 def compact_labels(labels: list[str]) -> list[str]:
-    """The badge's part for the checks, in the checker's order, each said once."""
+    """The badge's part for the checks: version claim first, each said once."""
     out: list[str] = []
-    for label in labels:
-        shown: str | None = label
-        for pattern, replacement in _LABEL_RULES:
-            match = pattern.search(label)
-            if not match:
-                continue
-            if "span" in match.groupdict():
-                span = re.sub(r"\s*[–-]\s*", "–", match["span"])
-                shown = f"Kubernetes {span} · strict"
-            else:
-                shown = replacement
-            break
+    for _rank, shown in sorted((_compact(label) for label in labels), key=lambda p: p[0]):
         if shown and shown not in out:
             out.append(shown)
     return out

@@ -7,13 +7,12 @@ The catalogue page is re-written whenever that content changes (see ``emit_refus
 
 from __future__ import annotations
 
+import example_badges
 from docutils import nodes
+from example_checks import ExampleState, state_of
 from sphinx.application import Sphinx
 from sphinx.util.docutils import SphinxDirective
 from sphinx.util.typing import ExtensionMetadata
-
-import example_badges
-from example_checks import ExampleState, state_of
 
 _HEADERS = ("경로", "종류", "사용 페이지", "상태")
 _KIND_NAMES = {
@@ -21,6 +20,8 @@ _KIND_NAMES = {
     "compose": "Compose 파일",
     "dockerfile": "Dockerfile",
     "helm": "Helm 차트",
+    "helm-chart": "Helm 차트",
+    "helm-template": "Helm 템플릿",
     "shell": "셸 스크립트",
     "python": "Python",
     "yaml": "YAML",
@@ -28,7 +29,7 @@ _KIND_NAMES = {
 }
 
 
-class example_catalogue(nodes.General, nodes.Element):  # noqa: N801 (docutils node naming)
+class example_catalogue(nodes.General, nodes.Element):
     """Placeholder replaced by the table in ``doctree-resolved``."""
 
 
@@ -71,8 +72,11 @@ def build_table(app: Sphinx, fromdocname: str, state: ExampleState) -> nodes.tab
         row += _cell(nodes.literal(path, path))
         row += _cell(nodes.Text(kind_text(state, path)))
         links: list[nodes.Node] = []
-        for docname in state.pages_using(path):
-            if links:
+        direct = state.pages_using(path)
+        if not direct and state.pages_using_unit(path):
+            links.append(nodes.Text("차트와 함께: "))
+        for docname in direct or state.pages_using_unit(path):
+            if links and isinstance(links[-1], nodes.reference):
                 links.append(nodes.Text(", "))
             title = env.titles[docname].astext() if docname in env.titles else docname
             uri = app.builder.get_relative_uri(fromdocname, docname)

@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
 from sphinx.application import Sphinx
+from sphinx.config import Config
 from sphinx.environment import BuildEnvironment
 from sphinx.errors import ExtensionError
 from sphinx.util import logging
@@ -86,6 +87,15 @@ class ExampleState:
     def pages_using(self, path: str) -> list[str]:
         return sorted(doc for doc, used in self.usage.items() if path in used)
 
+    def pages_using_unit(self, path: str) -> list[str]:
+        """Pages that show any file of the Helm chart ``path`` belongs to (or ``path``)."""
+        unit = unit_key_of(path, self.example_files)
+        return sorted(
+            doc
+            for doc, used in self.usage.items()
+            if any(unit_key_of(other, self.example_files) == unit for other in used)
+        )
+
 
 def state_of(env: BuildEnvironment) -> ExampleState:
     """The environment's example state, created on first use (a fresh env has none)."""
@@ -99,10 +109,10 @@ def state_of(env: BuildEnvironment) -> ExampleState:
 # --- where the examples are
 
 
-def repo_root(app: Sphinx) -> Path:
+def repo_root(config: Config, srcdir: str | Path) -> Path:
     """The folder holding ``examples/`` and ``conf/``: the config value, or the docs' parent."""
-    configured = app.config.example_repo_root
-    return Path(configured) if configured else Path(app.srcdir).parent
+    configured = config.example_repo_root
+    return Path(configured) if configured else Path(srcdir).parent
 
 
 def list_example_files(root: Path) -> list[str]:
@@ -166,7 +176,7 @@ def _status_signature(state: ExampleState, path: str) -> tuple:
     return (
         state.kind_of(path),
         tuple(state.checked_by(path)),
-        tuple(f.sort_key() + (f.message,) for f in state.findings_for(path)),
+        tuple((*f.sort_key(), f.message) for f in state.findings_for(path)),
     )
 
 
@@ -175,7 +185,7 @@ def refresh_checks(
 ) -> list[str]:
     """``env-get-outdated``: re-check changed units; return pages whose badges changed."""
     state = state_of(env)
-    root = repo_root(app)
+    root = repo_root(app.config, app.srcdir)
     files = list_example_files(root)
     before = {path: _status_signature(state, path) for path in state.example_files}
     salt = _conf_fingerprint(root)
@@ -184,13 +194,25 @@ def refresh_checks(
     for path in files:
         grouped.setdefault(unit_key_of(path, files), []).append(path)
     digests = {unit: _digest(root, members, salt) for unit, members in grouped.items()}
-    stale = sorted(u for u, d in digests.items() if u not in state.units or state.units[u].digest != d)
+    stale = sorted(u for u, d in digests.items() if getattr(state.units.get(u), "digest", "") != d)
 
     results: dict[str, UnitResult] = {u: state.units[u] for u in grouped if u not in stale}
     if stale:
         check = load_checker(app.config.example_checker)
         logger.info("checking %d example unit(s) with %s", len(stale), app.config.example_checker)
-        report = check([root / unit for unit in stale], root=root)
+        try:
+            report = check([root / unit for unit in stale], root=root)
+        except Exception as exc:  # a missing tool or a bad conf/ must fail the build, clearly
+            logger.warning(
+                "the example checker could not run (%s): %s",
+                type(exc).__name__,
+                exc,
+                type="example",
+                subtype="checker",
+            )
+            state.example_files = files
+            state.units = results  # stale units stay unchecked and are retried next build
+            return []
         for unit in stale:
             results[unit] = UnitResult(digests[unit])
         for path, kind in report.files.items():
@@ -282,7 +304,10 @@ def emit_refusals(app: Sphinx, env: BuildEnvironment) -> list[str]:
     for pattern, reason in support.items():
         if not str(reason).strip():
             logger.warning(
-                "example_support_files: %r needs a reason", pattern, type="example", subtype="config"
+                "example_support_files: %r needs a reason",
+                pattern,
+                type="example",
+                subtype="config",
             )
     for path in orphans(state, support):
         logger.warning(
@@ -319,7 +344,8 @@ def catalogue_fingerprint(state: ExampleState) -> str:
     """What the catalogue shows; it is re-written only when this changes."""
     sha = hashlib.sha256()
     for path in state.example_files:
-        sha.update(repr((path, state.pages_using(path), _status_signature(state, path))).encode())
+        pages = (state.pages_using(path), state.pages_using_unit(path))
+        sha.update(repr((path, pages, _status_signature(state, path))).encode())
     return sha.hexdigest()
 
 

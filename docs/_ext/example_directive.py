@@ -12,17 +12,17 @@ from __future__ import annotations
 import os
 from html import escape
 from pathlib import Path, PurePosixPath
+from typing import ClassVar
 
+import example_badges
 from docutils import nodes
 from docutils.parsers.rst import directives
+from example_checks import EXAMPLES, note_refusal, note_usage, repo_root, state_of
 from sphinx import addnodes
 from sphinx.application import Sphinx
 from sphinx.directives.code import LiteralInclude
 from sphinx.util.docutils import SphinxDirective
 from sphinx.util.typing import ExtensionMetadata
-
-import example_badges
-from example_checks import EXAMPLES, note_refusal, note_usage, repo_root, state_of
 
 _LANGUAGE_BY_NAME = {
     "Dockerfile": "dockerfile",
@@ -56,7 +56,7 @@ class ExampleDirective(LiteralInclude):
 
     def run(self) -> list[nodes.Node]:  # type: ignore[override]
         rel = PurePosixPath(self.arguments[0].strip())
-        root = repo_root(self.env.app)
+        root = repo_root(self.config, self.env.srcdir)
         examples_dir = (root / EXAMPLES).resolve()
         target = (examples_dir / rel).resolve()
         path = f"{EXAMPLES}/{rel.as_posix()}"
@@ -66,8 +66,7 @@ class ExampleDirective(LiteralInclude):
             note_refusal(
                 self.env,
                 "missing",
-                f"example file not found: {path} (the {{example}} path is relative to "
-                f"{EXAMPLES}/)",
+                f"example file not found: {path} (the {{example}} path is relative to {EXAMPLES}/)",
                 self.lineno,
             )
             return []
@@ -133,7 +132,7 @@ class DiagramDirective(SphinxDirective):
 
     required_arguments = 1
     has_content = True
-    option_spec = {"alt": directives.unchanged_required}
+    option_spec: ClassVar = {"alt": directives.unchanged_required}
 
     def run(self) -> list[nodes.Node]:
         path = DIAGRAMS_DIR / self.arguments[0]

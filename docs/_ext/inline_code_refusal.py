@@ -7,15 +7,22 @@ The refusal is recorded per page and emitted on every build by ``example_checks`
 from __future__ import annotations
 
 from docutils import nodes
+from example_checks import note_refusal
 from sphinx.application import Sphinx
 from sphinx.util.typing import ExtensionMetadata
 
-from example_checks import note_refusal
-
 # Pygments names (and aliases writers use) of the languages that must come from examples/.
 REFUSED_LANGUAGES = frozenset(
-    {"yaml", "yml", "yaml+jinja", "dockerfile", "docker", "containerfile", "compose",
-     "docker-compose"}  # fmt: skip
+    {
+        "yaml",
+        "yml",
+        "yaml+jinja",
+        "dockerfile",
+        "docker",
+        "containerfile",
+        "compose",
+        "docker-compose",
+    }
 )
 
 
