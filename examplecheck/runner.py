@@ -153,11 +153,7 @@ class _Run:
             self.charts[example.chart_root].append(example.display)
         if text is None:
             return
-        if example.kind in (KUBERNETES, YAML):
-            self._generator_references(example)
-        if example.kind in (KUBERNETES, YAML, COMPOSE, SHELL, DOCKERFILE):
-            # also in comments: "made with kubectl create configmap --from-file=app.properties"
-            self._file_flags(example, text)
+        self.referenced |= _text_references(example, text)
         if example.kind == KUBERNETES:
             self._kubernetes_file(example)
         elif example.kind == COMPOSE and example.documents:
@@ -218,16 +214,7 @@ class _Run:
         self.dockerfiles.append(
             hadolint.DockerfileInput(example.path, example.display, after_heredoc)
         )
-        folder = example.path.parent
-        self.referenced.add((folder / ".dockerignore").resolve())  # read by `docker build .`
-        for command in commands:
-            if command.cmd.lower() not in ("copy", "add") or command.heredocs:
-                continue
-            if any(flag.startswith("--from") for flag in command.flags):
-                continue
-            for source in command.value[:-1]:
-                if "://" not in source and "$" not in source:
-                    self._reference_glob(folder, source)
+        self.referenced |= _dockerfile_references(example.path.parent, commands)
 
     def _json(self, example: ExampleFile, text: str) -> None:
         try:
@@ -241,40 +228,6 @@ class _Run:
         self._ran(example.display, "json")
 
     # -- references: which plain files are inputs of an example ---------------------------
-    def _generator_references(self, example: ExampleFile) -> None:
-        """kustomization.yaml's configMapGenerator/secretGenerator files and envs."""
-        for document in example.documents:
-            data = document.data
-            if not isinstance(data, dict):
-                continue
-            for section in ("configMapGenerator", "secretGenerator"):
-                for generator in data.get(section) or []:
-                    if not isinstance(generator, dict):
-                        continue
-                    for key in ("files", "envs", "env"):
-                        values = generator.get(key) or []
-                        for value in values if isinstance(values, list) else [values]:
-                            if isinstance(value, str):
-                                self._reference_glob(example.path.parent, value.rsplit("=", 1)[-1])
-
-    def _file_flags(self, example: ExampleFile, text: str) -> None:
-        for match in _FILE_FLAG.finditer(text):
-            self._reference_glob(example.path.parent, match.group(1).rsplit("=", 1)[-1])
-
-    def _reference_glob(self, folder: Path, pattern: str) -> None:
-        pattern = pattern.strip().lstrip("/")  # COPY /x is relative to the build context too
-        if not pattern:
-            return
-        if pattern.startswith("..") or not any(c in pattern for c in "*?["):
-            candidates = [(folder / pattern).resolve()]
-        else:
-            candidates = [p.resolve() for p in folder.glob(pattern)]
-        for candidate in candidates:
-            if candidate.is_dir():
-                self.referenced.update(p.resolve() for p in candidate.rglob("*") if p.is_file())
-            else:
-                self.referenced.add(candidate)
-
     def _resolve_references(self, examples: list[ExampleFile]) -> None:
         """Unclassified files referred to by another example are its data; the rest errors."""
         # Pages run commands from various folders: a page's reference matches by path suffix.
@@ -283,9 +236,10 @@ class _Run:
             for _, text in self.page_texts
             for match in _FILE_FLAG.finditer(text)
         ]
-        for example in examples:
-            if example.kind != UNKNOWN:
-                continue
+        unknown = [e for e in examples if e.kind == UNKNOWN]
+        if any(e.path.resolve() not in self.referenced for e in unknown):
+            self.referenced |= self._sibling_references(unknown, examples)
+        for example in unknown:
             if example.path.resolve() in self.referenced or any(
                 ref and (example.display == ref or example.display.endswith("/" + ref))
                 for ref in page_refs
@@ -305,6 +259,24 @@ class _Run:
                     "(`data:` or `unchecked:`) with a reason",
                 )
             )
+
+    def _sibling_references(
+        self, unknown: list[ExampleFile], examples: list[ExampleFile]
+    ) -> set[Path]:
+        """References from the files next to an unclassified one that this run did not take
+        (a writer checking one file): its folder is its example set."""
+        seen = {e.path for e in examples}
+        references: set[Path] = set()
+        for folder in sorted({e.path.parent for e in unknown}):
+            for sibling in sorted(folder.iterdir()):
+                if sibling in seen or not sibling.is_file():
+                    continue
+                seen.add(sibling)
+                try:
+                    references |= _all_references(classify(sibling, sibling.name, self.root))
+                except Exception:  # a sibling's problems belong to its own run
+                    continue
+        return references
 
     # -- batches, charts, Kubernetes -----------------------------------------------------
     def _run_batches(self) -> None:
@@ -411,3 +383,78 @@ def _first_match(display: str, entries: Iterable[ListedFile]) -> ListedFile | No
 
 def _unique(items: Iterable[str]) -> list[str]:
     return list(dict.fromkeys(items))
+
+
+def _text_references(example: ExampleFile, text: str) -> set[Path]:
+    """Files named by flags (also in comments: "made with kubectl create configmap
+    --from-file=app.properties") and by kustomization generators."""
+    folder = example.path.parent
+    references: set[Path] = set()
+    if example.kind in (KUBERNETES, YAML, COMPOSE, SHELL, DOCKERFILE):
+        for match in _FILE_FLAG.finditer(text):
+            references |= _reference_glob(folder, match.group(1).rsplit("=", 1)[-1])
+    if example.kind in (KUBERNETES, YAML):
+        for document in example.documents:
+            references |= _generator_references(folder, document.data)
+    return references
+
+
+def _generator_references(folder: Path, data: Any) -> set[Path]:
+    """kustomization.yaml's configMapGenerator/secretGenerator `files`, `envs`, `env`."""
+    references: set[Path] = set()
+    if not isinstance(data, dict):
+        return references
+    for section in ("configMapGenerator", "secretGenerator"):
+        for generator in data.get(section) or []:
+            if not isinstance(generator, dict):
+                continue
+            for key in ("files", "envs", "env"):
+                values = generator.get(key) or []
+                for value in values if isinstance(values, list) else [values]:
+                    if isinstance(value, str):
+                        references |= _reference_glob(folder, value.rsplit("=", 1)[-1])
+    return references
+
+
+def _dockerfile_references(folder: Path, commands: list) -> set[Path]:
+    """COPY/ADD sources in the build context (the Dockerfile's folder) and .dockerignore."""
+    references = {(folder / ".dockerignore").resolve()}  # read by `docker build .`
+    for command in commands:
+        if command.cmd.lower() not in ("copy", "add") or command.heredocs:
+            continue
+        if any(flag.startswith("--from") for flag in command.flags):
+            continue
+        for source in command.value[:-1]:
+            if "://" not in source and "$" not in source:
+                references |= _reference_glob(folder, source)
+    return references
+
+
+def _all_references(example: ExampleFile) -> set[Path]:
+    """Everything ``example`` refers to, without its findings (for files outside the run)."""
+    if example.text is None:
+        return set()
+    references = _text_references(example, example.text)
+    if example.kind == COMPOSE and example.documents:
+        references |= compose_check.check(example.documents, example.path, example.display)[1]
+    elif example.kind == DOCKERFILE:
+        _, commands = dockerfile_check.check(example.text, example.display)
+        references |= _dockerfile_references(example.path.parent, commands)
+    return references
+
+
+def _reference_glob(folder: Path, pattern: str) -> set[Path]:
+    pattern = pattern.strip().lstrip("/")  # COPY /x is relative to the build context too
+    if not pattern:
+        return set()
+    if pattern.startswith("..") or not any(c in pattern for c in "*?["):
+        candidates = [(folder / pattern).resolve()]
+    else:
+        candidates = [p.resolve() for p in folder.glob(pattern)]
+    references: set[Path] = set()
+    for candidate in candidates:
+        if candidate.is_dir():
+            references.update(p.resolve() for p in candidate.rglob("*") if p.is_file())
+        else:
+            references.add(candidate)
+    return references

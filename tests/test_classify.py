@@ -180,3 +180,9 @@ def test_python_compiles_and_warnings_are_findings():
         "python-compile-warning",
         "warning",
     )
+
+
+def test_a_data_file_checked_alone_is_recognised_through_its_siblings():
+    report = run([FIXTURES / "classify" / "referenced" / "application.properties"])
+    assert report.findings == []
+    assert report.files == {"tests/fixtures/classify/referenced/application.properties": "data"}
