@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -91,3 +92,35 @@ def test_the_command_line_refuses_with_exit_status_2() -> None:
 
 def test_include_line_is_a_myst_fence() -> None:
     assert include_line(Path("docker/x/Dockerfile")) == "```{example} docker/x/Dockerfile\n```"
+
+
+@pytest.mark.slow
+def test_the_contributor_path_a_scaffold_passes_the_checker_and_fails_once_broken(
+    tmp_path: Path,
+) -> None:
+    # CONTRIBUTING.md's steps on a scratch copy of conf/: scaffold, check, break, check again.
+    shutil.copytree(ROOT / "conf", tmp_path / "conf")
+    for path in ("kubernetes/demo/app.yaml", "docker/demo/Dockerfile", "compose/demo/compose.yaml"):
+        scaffold(path, root=tmp_path)
+
+    def check() -> subprocess.CompletedProcess:
+        command = [sys.executable, "-m", "examplecheck", "--root", str(tmp_path)]
+        return subprocess.run(
+            [*command, str(tmp_path / "examples")],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+
+    passed = check()
+    assert passed.returncode == 0, passed.stdout + passed.stderr
+    manifest = tmp_path / "examples/kubernetes/demo/app.yaml"
+    manifest.write_text(
+        manifest.read_text(encoding="utf-8").replace("  name: app\n", "  name: App_1\n", 1),
+        encoding="utf-8",
+    )
+    failed = check()
+    assert failed.returncode == 1
+    assert "examples/kubernetes/demo/app.yaml:" in failed.stdout
+    assert "k8s-invalid-name" in failed.stdout

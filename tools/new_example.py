@@ -121,7 +121,7 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     relative = target.relative_to(ROOT).as_posix()
     print(f"created {relative}\n\ninclude it on a page with:\n\n{line}\n")
-    print(f"then check it: nox -s validate -- {relative}")
+    print(f"then check it: nox -s validate -- {target.parent.relative_to(ROOT).as_posix()}")
     return 0
 
 
