@@ -43,6 +43,7 @@ from .tools import CheckerCouldNotRun
 from .yamlload import YamlDocument
 
 TOOL = "examplecheck"
+CRASHED = "crashed"  # classification itself failed: reported once as checker-crash
 KubernetesChecker = Callable[..., Any]
 # `kubectl create configmap --from-file=key=path`, `--from-env-file`, `docker run --env-file`.
 _FILE_FLAG = re.compile(r"--(?:from-file|from-env-file|env-file)[= ]+['\"]?([^\s'\";|&]+)")
@@ -110,7 +111,7 @@ class _Run:
             return classify(path, display, self.root)
         except Exception as exc:  # bad input must become a finding, never a traceback
             self._crash(display, exc)
-            return ExampleFile(path, display, UNKNOWN)
+            return ExampleFile(path, display, CRASHED)
 
     def _apply_conf(self, examples: list[ExampleFile], paths: list[Path]) -> None:
         """`unchecked:` entries take files out with their reason; `data:` marks inputs.
@@ -143,7 +144,7 @@ class _Run:
 
     # -- per file -------------------------------------------------------------------------
     def _check_file(self, example: ExampleFile) -> None:
-        if example.kind == EXCEPTION:
+        if example.kind in (EXCEPTION, CRASHED):
             return
         self.report.extend(example.load_findings)
         text = example.text

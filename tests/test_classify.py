@@ -186,3 +186,17 @@ def test_a_data_file_checked_alone_is_recognised_through_its_siblings():
     report = run([FIXTURES / "classify" / "referenced" / "application.properties"])
     assert report.findings == []
     assert report.files == {"tests/fixtures/classify/referenced/application.properties": "data"}
+
+
+def test_a_crash_while_classifying_is_one_finding(monkeypatch):
+    from examplecheck import runner
+
+    def boom(path, display, root):
+        raise MemoryError("simulated")
+
+    monkeypatch.setattr(runner, "classify", boom)
+    report = run([FIXTURES / "yaml" / "good.yaml"])
+    assert [(f.path, f.rule) for f in report.findings] == [
+        ("tests/fixtures/yaml/good.yaml", "checker-crash")
+    ]
+    assert report.files == {"tests/fixtures/yaml/good.yaml": "crashed"}
