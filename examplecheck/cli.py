@@ -48,15 +48,16 @@ def parser() -> argparse.ArgumentParser:
         "--root",
         type=Path,
         default=None,
-        help="repository root holding conf/ (default: the current folder)",
+        help="repository root holding conf/ (default: the nearest folder up with conf/)",
     )
     return p
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = parser().parse_args(argv)  # usage errors exit 2 (argparse)
-    root = (args.root or Path.cwd()).resolve()
-    paths = args.paths or [root / "examples", root / "docs"]
+    cwd = Path.cwd()
+    root = (args.root or find_root(cwd)).resolve()
+    paths = [cwd / p for p in args.paths] or [root / "examples", root / "docs"]
     if not args.paths:
         paths = [p for p in paths if p.exists()]
         if not paths:
@@ -71,6 +72,15 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         print(summary_line(report), file=sys.stderr)
     return EXIT_FINDINGS if report.has_errors() else EXIT_OK
+
+
+def find_root(start: Path) -> Path:
+    """The nearest folder at or above ``start`` holding conf/versions.yaml (else ``start``),
+    so the checker also runs from inside examples/."""
+    for folder in (start, *start.parents):
+        if (folder / "conf" / "versions.yaml").is_file():
+            return folder
+    return start
 
 
 def _could_not_run(reason: str) -> int:

@@ -140,3 +140,9 @@ def test_python_dash_m_runs_from_the_repository_root():
     assert done.returncode == 1
     assert "tests/fixtures/python/broken-tool:3:10: error python-syntax" in done.stdout
     assert done.stderr == ""
+
+
+def test_runs_from_inside_a_subfolder(monkeypatch, capsys):
+    monkeypatch.chdir(ROOT / "tests" / "fixtures" / "compose")
+    assert cli.main(["by-content"]) == 1
+    assert "tests/fixtures/compose/by-content/stack.yaml:5:12:" in capsys.readouterr().out
