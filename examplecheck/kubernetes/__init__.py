@@ -90,6 +90,7 @@ def check_kubernetes(
     checked_by: dict[str, list[str]] = defaultdict(list)
     schema_label = f"{SCHEMA_TOOL[chosen]} (Kubernetes {version_span(versions, versions)}, strict)"
     targets: list[_Target] = []
+    lookups: dict[tuple[str, str], _Lookup] = {}
     for document in documents:
         data = document.data
         api_version = data.get("apiVersion") if isinstance(data, dict) else None
@@ -112,11 +113,17 @@ def check_kubernetes(
             _add(labels, NOT_CHECKED_LABEL)
             continue
         _add(labels, schema_label)
-        target, problem = _availability(document, api_version, kind, versions, indexes, chosen)
-        if problem:
-            findings.append(problem)
-        if target:
-            targets.append(target)
+        lookup = lookups.get((api_version, kind))
+        if lookup is None:
+            lookup = lookups[(api_version, kind)] = _lookup(api_version, kind, versions, indexes)
+        if lookup.rule:
+            line, column = document.locate([lookup.field])
+            findings.append(
+                Finding(document.path, line, column, Severity.ERROR, lookup.rule,
+                        SCHEMA_TOOL[chosen], lookup.message)
+            )  # fmt: skip
+        if lookup.paths:
+            targets.append(_Target(document, lookup.paths))
 
     try:
         if chosen == "kubeconform":
@@ -147,10 +154,19 @@ def _add(labels: list[str], label: str) -> None:
         labels.append(label)
 
 
-def _availability(
-    document: YamlDocument, api_version: str, kind: str, versions: list[str],
-    indexes: dict[str, SchemaIndex], tool: str,
-) -> tuple[_Target | None, Finding | None]:  # fmt: skip
+@dataclass(frozen=True)
+class _Lookup:
+    """Schema files of one (apiVersion, kind) per version, and the error if any is missing."""
+
+    paths: dict[str, Path]
+    rule: str | None = None
+    message: str = ""
+    field: str = "apiVersion"
+
+
+def _lookup(
+    api_version: str, kind: str, versions: list[str], indexes: dict[str, SchemaIndex]
+) -> _Lookup:
     """Which versions have a schema for this (apiVersion, kind); a gap is an error, not a pass."""
     paths: dict[str, Path] = {}
     for version in versions:
@@ -160,44 +176,40 @@ def _availability(
             paths[version] = path
     missing = [v for v in versions if v not in paths]
     if not missing:
-        return _Target(document, paths), None
-    tool_name = SCHEMA_TOOL[tool]
-    known = [v for v in versions if indexes[v].api_versions_of(kind)]
-    if not known:
-        line, column = document.locate(["kind"])
-        return None, Finding(
-            document.path,
-            line,
-            column,
-            Severity.ERROR,
-            RULE_UNKNOWN_KIND,
-            tool_name,
-            f'unknown kind "{kind}": no Kubernetes {version_span(versions, versions)} schema '
-            "serves it, and conf/crds.yaml does not declare it",
+        return _Lookup(paths)
+    span = version_span(versions, versions)
+    if not any(indexes[v].api_versions_of(kind) for v in versions):
+        message = (
+            f'unknown kind "{kind}": no Kubernetes {span} schema serves it, '
+            "and conf/crds.yaml does not declare it"
         )
+        return _Lookup(paths, RULE_UNKNOWN_KIND, message, "kind")
     alternatives = sorted({a for v in missing for a in indexes[v].api_versions_of(kind)})
     hint = f"; use {' or '.join(alternatives)}" if alternatives else ""
-    line, column = document.locate(["apiVersion"])
-    finding = Finding(
-        document.path,
-        line,
-        column,
-        Severity.ERROR,
-        RULE_UNAVAILABLE,
-        tool_name,
-        f"{kind} {api_version} is not served by Kubernetes {version_span(missing, versions)}{hint}",
+    message = (
+        f"{kind} {api_version} is not served by Kubernetes {version_span(missing, versions)}{hint}"
     )
-    return (_Target(document, paths) if paths else None), finding
+    return _Lookup(paths, RULE_UNAVAILABLE, message)
 
 
 def _run_builtin(targets: list[_Target]) -> dict[int, dict[str, list[SchemaViolation]]]:
     out: dict[int, dict[str, list[SchemaViolation]]] = {}
+    plans: dict[int, list[tuple[object, list[str]]]] = {}
     for target in targets:
+        key = id(target.schema_paths)  # Shared by every document of one (apiVersion, kind).
+        plan = plans.get(key)
+        if plan is None:  # Versions with an identical schema are validated once.
+            by_validator: dict[int, tuple[object, list[str]]] = {}
+            for version, path in target.schema_paths.items():
+                validator = _BUILTIN.validator(path)
+                by_validator.setdefault(id(validator), (validator, []))[1].append(version)
+            plan = plans[key] = list(by_validator.values())
         per_version = {}
-        for version, path in target.schema_paths.items():
-            violations = _BUILTIN.validate(target.document.data, path)
+        for validator, versions in plan:
+            violations = _BUILTIN.validate_with(validator, target.document.data)
             if violations:
-                per_version[version] = violations
+                for version in versions:
+                    per_version[version] = violations
         if per_version:
             out[id(target.document)] = per_version
     return out

@@ -78,7 +78,19 @@ CONTAINER_VALUES = {"imagePullPolicy": ("Always", "IfNotPresent", "Never")}
 PORT_PROTOCOLS = ("TCP", "UDP", "SCTP")
 SERVICE_TYPES = ("ClusterIP", "NodePort", "LoadBalancer", "ExternalName")
 
-Emit = Callable[[JsonPath, str, str], None]
+Emit = Callable[..., None]
+
+
+class Obj:
+    """One document with what most rules ask for worked out once."""
+
+    __slots__ = ("containers", "data", "kind", "template")
+
+    def __init__(self, data: dict) -> None:
+        self.data = data
+        self.kind = kind_of(data)
+        self.template = pod_template(data)
+        self.containers = list(containers(data)) if self.template is not None else []
 
 
 def check_document(document: YamlDocument) -> list[Finding]:
@@ -92,8 +104,9 @@ def check_document(document: YamlDocument) -> list[Finding]:
         line, column = document.locate(list(path), key)
         findings.append(Finding(document.path, line, column, Severity.ERROR, rule, TOOL, message))
 
+    obj = Obj(data)
     for rule in RULES:
-        rule(data, emit)
+        rule(obj, emit)
     return findings
 
 
@@ -119,19 +132,21 @@ def _name_problem(kind: str, name: str) -> str | None:
     return None
 
 
-def check_names(data: dict, emit: Emit) -> None:
-    kind = kind_of(data)
+def check_names(obj: Obj, emit: Emit) -> None:
+    data = obj.data
+    kind = obj.kind
     name = get(data, ("metadata", "name"))
     if isinstance(name, str):
         problem = _name_problem(kind, name)
         if problem:
             emit(("metadata", "name"), RULE_NAME, f'{kind} name "{name}" {problem}')
-    for path, container in containers(data):
+    for path, container in obj.containers:
         cname = container.get("name")
         if isinstance(cname, str) and not (DNS1123_LABEL.match(cname) and len(cname) <= 63):
             emit((*path, "name"), RULE_NAME, f'container name "{cname}" must be an RFC 1123 label')
 
 
+@cache  # The same few keys recur on every document.
 def _label_key_problem(key: str) -> str | None:
     prefix, _, name = key.rpartition("/")
     if "/" in prefix:
@@ -146,18 +161,19 @@ def _label_key_problem(key: str) -> str | None:
     return None
 
 
-def _label_maps(data: dict) -> Iterator[JsonPath]:
+def _label_maps(obj: Obj) -> Iterator[JsonPath]:
     yield ("metadata", "labels")
-    found = pod_template(data)
+    found = obj.template
     if found and found[0]:
         yield found[0] + ("metadata", "labels")
     yield ("spec", "selector", "matchLabels")
-    if kind_of(data) in ("Service", "ReplicationController"):
+    if obj.kind in ("Service", "ReplicationController"):
         yield ("spec", "selector")
 
 
-def check_labels(data: dict, emit: Emit) -> None:
-    for path in _label_maps(data):
+def check_labels(obj: Obj, emit: Emit) -> None:
+    data = obj.data
+    for path in _label_maps(obj):
         labels = get(data, path)
         if not isinstance(labels, dict) or "matchLabels" in labels:
             continue
@@ -188,9 +204,10 @@ def check_labels(data: dict, emit: Emit) -> None:
 # --- selectors ------------------------------------------------------------------------------
 
 
-def check_selector(data: dict, emit: Emit) -> None:
-    kind = kind_of(data)
-    found = pod_template(data)
+def check_selector(obj: Obj, emit: Emit) -> None:
+    data = obj.data
+    kind = obj.kind
+    found = obj.template
     if found is None or kind not in SELECTOR_KINDS | {"ReplicationController"}:
         return
     labels = {str(k): str(v) for k, v in as_dict(get(found[1], ("metadata", "labels"))).items()}
@@ -245,8 +262,9 @@ def _iana_problem(name: str) -> str | None:
     return None
 
 
-def check_ports(data: dict, emit: Emit) -> None:
-    for path, container in containers(data):
+def check_ports(obj: Obj, emit: Emit) -> None:
+    data = obj.data
+    for path, container in obj.containers:
         for index, port in enumerate(as_list(container.get("ports"))):
             port = as_dict(port)
             here = (*path, "ports", index)
@@ -261,7 +279,7 @@ def check_ports(data: dict, emit: Emit) -> None:
             for handler in ("httpGet", "tcpSocket", "grpc"):
                 ppath = (*path, probe, handler, "port")
                 _check_port_ref(get(container, (probe, handler, "port")), ppath, emit)
-    if kind_of(data) == "Service":
+    if obj.kind == "Service":
         ports = as_list(get(data, ("spec", "ports")))
         for index, port in enumerate(ports):
             port = as_dict(port)
@@ -297,8 +315,8 @@ def _check_port_ref(value: Any, path: JsonPath, emit: Emit) -> None:
         emit(path, RULE_PORT, f"{dotted(path)}: {problem}")
 
 
-def check_probe_ports(data: dict, emit: Emit) -> None:
-    for path, container in containers(data):
+def check_probe_ports(obj: Obj, emit: Emit) -> None:
+    for path, container in obj.containers:
         names = {as_dict(p).get("name") for p in as_list(container.get("ports"))}
         for probe in PROBES:
             for handler in ("httpGet", "tcpSocket"):
@@ -316,10 +334,11 @@ def check_probe_ports(data: dict, emit: Emit) -> None:
 # --- Jobs and CronJobs ----------------------------------------------------------------------
 
 
-def check_restart_policy(data: dict, emit: Emit) -> None:
-    if kind_of(data) not in JOB_KINDS:
+def check_restart_policy(obj: Obj, emit: Emit) -> None:
+    data = obj.data
+    if obj.kind not in JOB_KINDS:
         return
-    found = pod_template(data)
+    found = obj.template
     if found is None:
         return
     spec_path = found[0] + ("spec",)
@@ -341,8 +360,9 @@ def check_restart_policy(data: dict, emit: Emit) -> None:
         )
 
 
-def check_cron(data: dict, emit: Emit) -> None:
-    if kind_of(data) != "CronJob":
+def check_cron(obj: Obj, emit: Emit) -> None:
+    data = obj.data
+    if obj.kind != "CronJob":
         return
     schedule = get(data, ("spec", "schedule"))
     if isinstance(schedule, str):
@@ -358,6 +378,7 @@ def check_cron(data: dict, emit: Emit) -> None:
         )
 
 
+@cache
 def _schedule_problem(schedule: str) -> str | None:
     if re.match(r"^(CRON_)?TZ=", schedule):
         return "may not set TZ or CRON_TZ: use spec.timeZone"
@@ -378,8 +399,9 @@ def _zones() -> frozenset[str]:
 # --- Secrets --------------------------------------------------------------------------------
 
 
-def check_secret_data(data: dict, emit: Emit) -> None:
-    if kind_of(data) != "Secret":
+def check_secret_data(obj: Obj, emit: Emit) -> None:
+    data = obj.data
+    if obj.kind != "Secret":
         return
     for key, value in as_dict(data.get("data")).items():
         if not isinstance(value, str):
@@ -417,8 +439,8 @@ def parse_quantity(value: Any) -> Decimal | None:
     return number * _SUFFIX[match.group(4) or ""]
 
 
-def check_resources(data: dict, emit: Emit) -> None:
-    for path, container in containers(data):
+def check_resources(obj: Obj, emit: Emit) -> None:
+    for path, container in obj.containers:
         resources = as_dict(container.get("resources"))
         parsed: dict[str, dict[str, Decimal]] = {}
         for section in ("requests", "limits"):
@@ -443,19 +465,20 @@ def check_resources(data: dict, emit: Emit) -> None:
                 )
 
 
-def check_values(data: dict, emit: Emit) -> None:
-    found = pod_template(data)
+def check_values(obj: Obj, emit: Emit) -> None:
+    data = obj.data
+    found = obj.template
     if found is not None:
         spec_path = (*found[0], "spec")
         for field, allowed in POD_VALUES.items():
             _check_value(get(data, (*spec_path, field)), (*spec_path, field), allowed, emit)
-    for path, container in containers(data):
+    for path, container in obj.containers:
         for field, allowed in CONTAINER_VALUES.items():
             _check_value(container.get(field), (*path, field), allowed, emit)
         for index, port in enumerate(as_list(container.get("ports"))):
             here = (*path, "ports", index, "protocol")
             _check_value(as_dict(port).get("protocol"), here, PORT_PROTOCOLS, emit)
-    if kind_of(data) == "Service":
+    if obj.kind == "Service":
         _check_value(get(data, ("spec", "type")), ("spec", "type"), SERVICE_TYPES, emit)
         for index, port in enumerate(as_list(get(data, ("spec", "ports")))):
             here = ("spec", "ports", index, "protocol")

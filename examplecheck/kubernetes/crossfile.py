@@ -18,6 +18,7 @@ from ..findings import Finding, Severity
 from ..yamlload import YamlDocument
 from .linemap import JsonPath
 from .objects import (
+    POD_TEMPLATE_PATHS,
     as_dict,
     as_list,
     get,
@@ -61,7 +62,7 @@ class SetsConfig:
     external: list[External] = field(default_factory=list)
 
     def set_of(self, path: str) -> str:
-        folder = PurePosixPath(path).parent.as_posix()
+        folder = path.rpartition("/")[0] or "."  # Display paths are POSIX and relative.
         return self.folder_to_set.get(folder, folder)
 
     def is_external(self, set_name: str, kind: str, name: str) -> bool:
@@ -144,7 +145,7 @@ def check_sets(documents: Iterable[YamlDocument], config: SetsConfig) -> list[Fi
                     Finding(document.path, line, column, Severity.ERROR, rule, TOOL, message)
                 )
 
-            for rule in RULES:
+            for rule in _rules_for(kind_of(document.data)):
                 rule(document.data, example_set, config, emit)
     return findings
 
@@ -453,3 +454,16 @@ RULES = (
     check_pdb_selects,
     check_config_refs,
 )
+# Each rule looks at one kind (or the pod-bearing kinds); dispatch once instead of asking all.
+_BY_KIND = {
+    "Service": (check_service_selects,),
+    "Ingress": (check_ingress_backends,),
+    "HTTPRoute": (check_httproute_backends,),
+    "HorizontalPodAutoscaler": (check_scale_target,),
+    "PodDisruptionBudget": (check_pdb_selects,),
+    **{kind: (check_config_refs,) for kind in POD_TEMPLATE_PATHS},
+}
+
+
+def _rules_for(kind: str) -> tuple:
+    return _BY_KIND.get(kind, ())

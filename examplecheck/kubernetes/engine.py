@@ -8,7 +8,9 @@ network even if a schema were to name a remote reference.
 from __future__ import annotations
 
 import base64
+import contextlib
 import datetime
+import hashlib
 import json
 from pathlib import Path
 from typing import Any
@@ -28,6 +30,7 @@ from .violations import (
 )
 
 NAME = "kubernetes-schema"
+FINGERPRINTS = ".fingerprints"
 
 
 def _refuse(uri: str) -> Any:
@@ -53,20 +56,71 @@ class BuiltinEngine:
     name = NAME
 
     def __init__(self) -> None:
+        self._definitions: dict[Path, dict] = {}
         self._registries: dict[Path, jsonschema_rs.Registry] = {}
-        self._validators: dict[Path, Any] = {}
+        self._fingerprints: dict[Path, str] = {}
+        self._stored: dict[Path, dict[str, str]] = {}
+        # Keyed by fingerprint: versions whose schema is identical share one validator.
+        self._validators: dict[str, Any] = {}
+
+    def _load_definitions(self, folder: Path) -> dict:
+        definitions = self._definitions.get(folder)
+        if definitions is None:
+            definitions = json.loads((folder / DEFINITIONS).read_text("utf-8"))
+            self._definitions[folder] = definitions
+        return definitions
 
     def _registry(self, folder: Path) -> jsonschema_rs.Registry:
         registry = self._registries.get(folder)
         if registry is None:
-            definitions = json.loads((folder / DEFINITIONS).read_text("utf-8"))
             uri = (folder / DEFINITIONS).resolve().as_uri()
-            registry = jsonschema_rs.Registry([(uri, definitions)], retriever=_refuse)
+            resources = [(uri, self._load_definitions(folder))]
+            registry = jsonschema_rs.Registry(resources, retriever=_refuse)
             self._registries[folder] = registry
         return registry
 
+    def fingerprint(self, schema_path: Path) -> str:
+        """Hash of the schema and every definition it reaches: equal hashes validate alike.
+
+        Kept in the cache folder (``.fingerprints``), which is derived per package version.
+        """
+        known = self._fingerprints.get(schema_path)
+        if known is not None:
+            return known
+        stored = self._stored_fingerprints(schema_path.parent)
+        if schema_path.name in stored:
+            self._fingerprints[schema_path] = stored[schema_path.name]
+            return stored[schema_path.name]
+        schema = json.loads(schema_path.read_text("utf-8"))
+        definitions = self._load_definitions(schema_path.parent).get("$defs", {})
+        reached: dict[str, Any] = {}
+        pending = [schema]
+        while pending:
+            for ref in _refs(pending.pop()):
+                name = ref.rpartition("/$defs/")[2]
+                if name and name not in reached and name in definitions:
+                    reached[name] = definitions[name]
+                    pending.append(definitions[name])
+        blob = json.dumps([schema, reached], sort_keys=True).encode()
+        known = hashlib.sha256(blob).hexdigest()
+        self._fingerprints[schema_path] = stored[schema_path.name] = known
+        with contextlib.suppress(OSError):  # A read-only cache still works, recomputing.
+            (schema_path.parent / FINGERPRINTS).write_text(json.dumps(stored), "utf-8")
+        return known
+
+    def _stored_fingerprints(self, folder: Path) -> dict[str, str]:
+        stored = self._stored.get(folder)
+        if stored is None:
+            try:
+                stored = json.loads((folder / FINGERPRINTS).read_text("utf-8"))
+            except (OSError, ValueError):
+                stored = {}
+            self._stored[folder] = stored
+        return stored
+
     def validator(self, schema_path: Path) -> Any:
-        validator = self._validators.get(schema_path)
+        key = self.fingerprint(schema_path)
+        validator = self._validators.get(key)
         if validator is None:
             schema = json.loads(schema_path.read_text("utf-8"))
             validator = jsonschema_rs.validator_for(
@@ -75,11 +129,13 @@ class BuiltinEngine:
                 retriever=_refuse,
                 base_uri=schema_path.resolve().as_uri(),
             )
-            self._validators[schema_path] = validator
+            self._validators[key] = validator
         return validator
 
     def validate(self, data: Any, schema_path: Path) -> list[SchemaViolation]:
-        validator = self.validator(schema_path)
+        return self.validate_with(self.validator(schema_path), data)
+
+    def validate_with(self, validator: Any, data: Any) -> list[SchemaViolation]:
         try:
             if validator.is_valid(data):
                 return []
@@ -88,6 +144,21 @@ class BuiltinEngine:
             if validator.is_valid(data):
                 return []
         return [v for error in validator.iter_errors(data) for v in to_violations(error)]
+
+
+def _refs(node: Any) -> list[str]:
+    found: list[str] = []
+    stack = [node]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, dict):
+            ref = item.get("$ref")
+            if isinstance(ref, str):
+                found.append(ref)
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+    return found
 
 
 def to_violations(error: Any) -> list[SchemaViolation]:
