@@ -183,15 +183,26 @@ def test_map_has_exactly_the_ids_of_the_seed_inventory() -> None:
 @pytest.fixture
 def repo_copy(tmp_path: Path) -> Path:
     """A copy of the map, the pages and the examples, to break on purpose."""
+    skip_site_files = shutil.ignore_patterns("_static", "_ext", "_templates")
     for part in ("conf", "docs", "examples"):
-        shutil.copytree(ROOT / part, tmp_path / part)
+        shutil.copytree(ROOT / part, tmp_path / part, ignore=skip_site_files)
+    return tmp_path
+
+
+@pytest.fixture
+def tiny_repo(tmp_path: Path) -> Path:
+    """An empty repository layout with one page folder, for checks of a single entry."""
+    (tmp_path / "docs" / "together").mkdir(parents=True)
+    (tmp_path / "examples").mkdir()
     return tmp_path
 
 
 def test_removed_label_is_reported(repo_copy: Path) -> None:
     page = repo_copy / "docs" / "together" / "comparison.md"
+    text = page.read_text(encoding="utf-8")
+    assert "(inv-t3)=" in text, "the comparison page should carry T3's label"
     before = set(coverage_problems(repo_copy))
-    page.write_text(page.read_text(encoding="utf-8").replace("(inv-t3)=", ""), encoding="utf-8")
+    page.write_text(text.replace("(inv-t3)=", ""), encoding="utf-8")
     after = set(coverage_problems(repo_copy))
     assert after - before == {"T3: docs/together/comparison.md has no (inv-t3)= target"}
 
@@ -200,37 +211,37 @@ def test_label_inside_a_word_does_not_count() -> None:
     assert labels_on("see (inv-t3)= here\n(inv-t4)=\n## 정리\n") == {"inv-t4"}
 
 
-def test_label_that_names_no_section_is_reported(repo_copy: Path) -> None:
-    page = repo_copy / "docs" / "together" / "comparison.md"
+def test_label_that_names_no_section_is_reported(tiny_repo: Path) -> None:
+    page = tiny_repo / "docs" / "together" / "comparison.md"
     page.write_text("# 비교\n\n(inv-t3)=\n표는 아래에 있습니다.\n\n## 표\n", encoding="utf-8")
     entry = Entry("T3", "x", "together/comparison", "inv-t3", ())
-    assert label_problems(repo_copy, entry) == [
+    assert label_problems(tiny_repo, entry) == [
         "T3: (inv-t3)= in docs/together/comparison.md is not above a heading"
     ]
 
 
-def test_missing_page_is_reported(repo_copy: Path) -> None:
+def test_missing_page_is_reported(tiny_repo: Path) -> None:
     entry = Entry("T3", "x", "together/nowhere", "inv-t3", ())
-    assert label_problems(repo_copy, entry) == ["T3: page docs/together/nowhere.md does not exist"]
+    assert label_problems(tiny_repo, entry) == ["T3: page docs/together/nowhere.md does not exist"]
 
 
-def test_missing_and_unshown_examples_are_reported(repo_copy: Path) -> None:
-    page = repo_copy / "docs" / "together" / "comparison.md"
+def test_missing_and_unshown_examples_are_reported(tiny_repo: Path) -> None:
+    page = tiny_repo / "docs" / "together" / "comparison.md"
     page.write_text("# 비교\n\n(inv-t3)=\n## 표\n", encoding="utf-8")
-    (repo_copy / "examples" / "unshown.yaml").write_text("a: 1\n", encoding="utf-8")
+    (tiny_repo / "examples" / "unshown.yaml").write_text("a: 1\n", encoding="utf-8")
     entry = Entry("T3", "x", "together/comparison", "inv-t3", ("unshown.yaml", "absent.yaml"))
-    assert example_problems(repo_copy, entry) == [
+    assert example_problems(tiny_repo, entry) == [
         "T3: docs/together/comparison.md does not show unshown.yaml",
         "T3: examples/absent.yaml does not exist",
     ]
 
 
-def test_shown_example_is_accepted(repo_copy: Path) -> None:
-    page = repo_copy / "docs" / "together" / "comparison.md"
+def test_shown_example_is_accepted(tiny_repo: Path) -> None:
+    page = tiny_repo / "docs" / "together" / "comparison.md"
     page.write_text("(inv-t3)=\n## 표\n\n```{example} shown.yaml\n```\n", encoding="utf-8")
-    (repo_copy / "examples" / "shown.yaml").write_text("a: 1\n", encoding="utf-8")
+    (tiny_repo / "examples" / "shown.yaml").write_text("a: 1\n", encoding="utf-8")
     entry = Entry("T3", "x", "together/comparison", "inv-t3", ("shown.yaml",))
-    assert example_problems(repo_copy, entry) == []
+    assert example_problems(tiny_repo, entry) == []
 
 
 def test_malformed_entries_are_reported() -> None:
