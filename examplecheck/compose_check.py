@@ -150,7 +150,8 @@ def _message(error: jsonschema.ValidationError) -> str:
 
 
 class _References:
-    """depends_on targets, named volumes and networks, env files, build contexts, files."""
+    """depends_on targets; named volumes, networks, secrets and configs; env files, build
+    contexts and other files."""
 
     def __init__(self, document: YamlDocument, folder: Path, display: str) -> None:
         self.document = document
@@ -187,6 +188,8 @@ class _References:
                     f"service {name!r} depends on {target!r}, which is not a service here",
                     key=key,
                 )
+        for section in ("secrets", "configs"):
+            self._declared(name, section, service.get(section), at)
         self._volumes(name, service.get("volumes"), at)
         self._networks(name, service.get("networks"), at)
         env_files = service.get("env_file")
@@ -201,6 +204,20 @@ class _References:
             ):
                 self._file(entry["path"], [*where, "path"], "compose-env-file-missing")
         self._build(service.get("build"), at)
+
+    def _declared(self, name: str, section: str, entries: Any, at: list) -> None:
+        """A service's `secrets:`/`configs:` (names or {source: name}) are declared on top."""
+        declared = self.data.get(section) or {}
+        for index, entry in enumerate(entries if isinstance(entries, list) else []):
+            source = entry.get("source") if isinstance(entry, dict) else entry
+            if isinstance(source, str) and source not in declared:
+                where = [*at, section, index] + (["source"] if isinstance(entry, dict) else [])
+                self._add(
+                    where,
+                    f"compose-{section[:-1]}-undeclared",
+                    f"service {name!r} uses {section[:-1]} {source!r}, which is not declared "
+                    f"under top-level `{section}:`",
+                )
 
     def _volumes(self, name: str, volumes: Any, at: list) -> None:
         declared = self.data.get("volumes") or {}

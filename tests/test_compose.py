@@ -55,7 +55,9 @@ def test_good_compose_passes_and_its_inputs_are_data():
         (12, 16, "compose-network-undeclared", "error"),
         (13, 15, "compose-env-file-missing", "error"),
         (14, 12, "compose-build-context-missing", "error"),
-        (19, 11, "compose-file-missing", "error"),
+        (19, 15, "compose-secret-undeclared", "error"),
+        (21, 17, "compose-config-undeclared", "error"),
+        (25, 11, "compose-file-missing", "error"),
     ],
 )
 def test_bad_compose_rules(bad_report, line, column, rule, severity):
