@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from tools.workflow_lint import Result, repository_checks, run, workflow_checks
+from tools.workflow_lint import Result, repository_checks, run_all, workflow_checks
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = ROOT / "tests" / "fixtures" / "workflows"
@@ -22,14 +22,14 @@ PINNED = re.compile(r"^[\w.-]+/[\w./-]+@[0-9a-f]{40}$")
 def results_for(fixture: str, tool: str | None = None) -> tuple[Result, ...]:
     """Run the lint checks (of one tool, or all) on a fixture; check-jsonschema takes seconds."""
     checks = workflow_checks([FIXTURES / fixture], ZIZMOR_CONFIG)
-    return tuple(run(check) for check in checks if tool in (None, check.tool))
+    return tuple(run_all([check for check in checks if tool in (None, check.tool)]))
 
 
 @pytest.mark.slow
 def test_the_repository_github_folder_passes_every_check() -> None:
     checks = repository_checks(ROOT)
     assert {check.tool for check in checks} == {"actionlint", "zizmor", "check-jsonschema"}
-    failures = [result for result in map(run, checks) if not result.ok]
+    failures = [result for result in run_all(checks) if not result.ok]
     assert not failures, "\n\n".join(f"{r.tool}:\n{r.output}" for r in failures)
 
 

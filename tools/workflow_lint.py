@@ -12,6 +12,7 @@ from __future__ import annotations
 import shutil
 import subprocess
 import sys
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -119,11 +120,16 @@ def run(check: Check) -> Result:
     return Result(check.tool, done.returncode, done.stdout + done.stderr)
 
 
+def run_all(checks: list[Check]) -> list[Result]:
+    """Run the checks side by side (check-jsonschema spends a second or two starting up)."""
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        return list(pool.map(run, checks))
+
+
 def main() -> int:
     checks = repository_checks()
     failed = 0
-    for check in checks:
-        result = run(check)
+    for check, result in zip(checks, run_all(checks), strict=True):
         status = "ok" if result.ok else f"FAILED (exit {result.returncode})"
         print(f"--- {check.tool}: {status}\n$ {' '.join(check.command)}")
         if not result.ok:
