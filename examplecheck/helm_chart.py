@@ -20,6 +20,7 @@ NAMESPACE = "default"
 _POSITION = re.compile(
     r"(?<![\w/.-])([\w.-]+)/((?:charts/[\w.-]+/)*templates/[^\s:()\"]+):(\d+)(?::(\d+))?"
 )
+_METADATA_FIELD = re.compile(r"chart\.metadata\.(\w+)")
 _LINT_SEVERITY = {3: Severity.ERROR, 2: Severity.ERROR, 1: Severity.INFO, 0: Severity.INFO}
 
 
@@ -139,13 +140,33 @@ def _lint_finding(message: dict, chart_dir: Path, root: Path, chart_display: str
     severity = _LINT_SEVERITY.get(int(message.get("severity") or 0), Severity.INFO)
     text = str(message.get("error", ""))
     finding = _positioned(text, chart_dir, root, chart_display, severity, "helm-lint")
+    if finding.path != chart_display:
+        return finding
     path = str(message.get("path") or "")
-    if finding.path == chart_display and path and not path.endswith("/"):
-        target = chart_dir / path
-        if target.is_file():
-            display = display_path(target, root)
-            return Finding(display, 0, 0, severity, "helm-lint", TOOL, finding.message)
-    return finding
+    target = chart_dir / path if path and not path.endswith("/") else chart_dir / "Chart.yaml"
+    if not target.is_file():
+        return finding
+    line, column = _field_position(target, text)
+    return Finding(
+        display_path(target, root), line, column, severity, "helm-lint", TOOL, finding.message
+    )
+
+
+def _field_position(path: Path, message: str) -> tuple[int, int]:
+    """The line of the top-level field a lint message is about ("version 'x' is not a valid
+    SemVer", "chart.metadata.version ..."), or 0 (whole file) when it names none present."""
+    match = _METADATA_FIELD.search(message) or re.match(r"^\s*(\w+)\b", message)
+    if not match:
+        return 0, 0
+    key = re.compile(rf"^{re.escape(match.group(1))}\s*:")
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError):
+        return 0, 0
+    for number, text in enumerate(lines, 1):
+        if key.match(text):
+            return number, 1
+    return 0, 0
 
 
 def _positioned(

@@ -63,8 +63,8 @@ def test_lint_error_in_chart_metadata_goes_to_chart_yaml():
     report = check_paths(
         [HELM / "lint-error"], root=ROOT, kubernetes_checker=_recording_checker([])
     )
-    errors = {(f.path, f.rule) for f in report.findings if f.severity is Severity.ERROR}
-    assert errors == {(f"{PREFIX}/lint-error/Chart.yaml", "helm-lint")}
+    errors = {(f.path, f.line, f.rule) for f in report.findings if f.severity is Severity.ERROR}
+    assert errors == {(f"{PREFIX}/lint-error/Chart.yaml", 4, "helm-lint")}  # `version:`
     assert any("not-a-version" in f.message for f in report.findings)
 
 
