@@ -106,7 +106,18 @@ def kiwi_stems(text: str) -> list[str]:
         else:
             run = [form] if token.tag in _NOUN_TAGS else []
         previous_end = token.start + token.len
-    return stems
+    return stems + [prefix for stem in stems for prefix in noun_prefixes(stem)]
+
+
+def noun_prefixes(noun: str) -> list[str]:
+    """Prefixes of a long Korean noun, so 데이터 finds 데이터베이스 and 서비스 finds 서비스어카운트.
+
+    searchtools.js matches longer terms only when the query word is not itself a term, and
+    never for two-syllable words (도커 → 도커파일), so compounds are indexed by their prefixes.
+    """
+    if len(noun) < 3 or not _HANGUL.match(noun):
+        return []
+    return [noun[:size] for size in range(2, len(noun))]
 
 
 class SearchKorean(SearchLanguage):
