@@ -27,7 +27,9 @@ _LEVELS = {
     "info": Severity.INFO,
     "style": Severity.INFO,
 }
-_FENCE = re.compile(r"^( {0,3})(`{3,}|~{3,})\s*(.*)$")
+# Any indentation: a fence inside a (nested) list item is indented by the item's content.
+_FENCE = re.compile(r"^( *)(`{3,}|~{3,})\s*(.*)$")
+_DIRECTIVE_OPTION = re.compile(r"^\s*:[\w-]+:")
 _HEREDOC = re.compile(r"<<-?\s*(['\"]?)([A-Za-z_][\w-]*)\1")
 
 
@@ -72,11 +74,15 @@ def page_blocks(text: str, display: str) -> list[ScriptInput]:
             ):
                 break
             end += 1
-        body = [(number + 1, lines[number]) for number in range(body_start, end)]
+        indent = len(match.group(1))
+        body = [
+            (number + 1, indent, _dedent(lines[number], indent))
+            for number in range(body_start, end)
+        ]
+        while body and info and info[0].startswith("{") and _DIRECTIVE_OPTION.match(body[0][2]):
+            body = body[1:]  # MyST directive options (`:caption: x`) are not part of the script
         if language in SHELL_LANGUAGES:
-            # MyST directive options (`:caption: x`) are not part of the script
-            body = [(n, line) for n, line in body if not line.lstrip().startswith(":")]
-            blocks.append(_block(display, [(n, 0, line) for n, line in body]))
+            blocks.append(_block(display, body))
         elif language in CONSOLE_LANGUAGES:
             commands = _console_commands(body)
             if commands:
@@ -94,21 +100,21 @@ def _language(info: list[str]) -> str:
     return info[0].lower()
 
 
-def _console_commands(body: list[tuple[int, str]]) -> list[tuple[int, int, str]]:
+def _console_commands(body: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
     picked: list[tuple[int, int, str]] = []
     continuing = False
     heredoc: str | None = None
-    for number, line in body:
+    for number, offset, line in body:
         if heredoc is not None:
-            picked.append((number, 0, line))
+            picked.append((number, offset, line))
             if line.strip() == heredoc:
                 heredoc = None
             continue
         if continuing:
-            picked.append((number, 0, line))
+            picked.append((number, offset, line))
         elif line.startswith("$ "):
             line = line[2:]
-            picked.append((number, 2, line))
+            picked.append((number, offset + 2, line))
         else:
             continue
         continuing = line.rstrip().endswith("\\")
@@ -116,6 +122,12 @@ def _console_commands(body: list[tuple[int, str]]) -> list[tuple[int, int, str]]
         if found and not continuing:
             heredoc = found.group(2)
     return picked
+
+
+def _dedent(line: str, indent: int) -> str:
+    """Remove up to ``indent`` leading spaces (the fence's own indentation)."""
+    stripped = len(line) - len(line.lstrip(" "))
+    return line[min(indent, stripped) :]
 
 
 def _block(display: str, lines: list[tuple[int, int, str]]) -> ScriptInput:

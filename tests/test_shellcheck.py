@@ -126,3 +126,19 @@ def test_missing_shellcheck_means_the_checker_cannot_run(monkeypatch):
     monkeypatch.setenv("SHELLCHECK", "/nonexistent/shellcheck")
     with pytest.raises(CheckerCouldNotRun, match="SHELLCHECK"):
         run("shell")
+
+
+def test_blocks_in_list_items_and_directive_options():
+    text = (
+        "1. 이미지를 빌드합니다.\n"
+        "\n"
+        "   ```{code-block} bash\n"
+        "   :caption: build.sh\n"
+        '   : "${TAG:=demo}"\n'
+        '   docker build -t "app:${TAG}" .\n'
+        "   ```\n"
+    )
+    [block] = shellcheck.page_blocks(text, "p.md")
+    assert block.text == ': "${TAG:=demo}"\ndocker build -t "app:${TAG}" .\n'
+    assert block.lines == [(5, 3), (6, 3)]
+    assert block.page_position(2, 1) == (6, 4)
