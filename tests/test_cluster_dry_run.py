@@ -166,5 +166,27 @@ def test_a_chart_is_rendered_with_helm_template_before_the_dry_run(
     assert any("--dry-run=server" in command for command in commands)
 
 
+def test_a_chart_is_also_rendered_with_each_values_file(tmp_path: Path) -> None:
+    write(tmp_path, "examples/helm/web/Chart.yaml", "apiVersion: v2\nname: web\n")
+    write(tmp_path, "examples/helm/web/values-prod.yaml", "replicas: 3\n")
+    commands: list[list[str]] = []
+
+    def helm(command: list[str]) -> subprocess.CompletedProcess:
+        commands.append(command)
+        return subprocess.CompletedProcess(command, 0, DEPLOYMENT, "")
+
+    (chart,) = find_sets(tmp_path)
+    files, failure = Cluster(helm, helm="helm").render(chart, tmp_path)
+    assert not failure
+    assert len(files) == 2
+    assert commands[1][-2:] == ["-f", str(tmp_path / "examples/helm/web/values-prod.yaml")]
+
+
+def test_a_folder_without_kubernetes_objects_is_not_a_set(tmp_path: Path) -> None:
+    write(tmp_path, "examples/compose/app/compose.yaml", "services:\n  web:\n    image: nginx\n")
+    write(tmp_path, "examples/kubernetes/app/deployment.yaml", DEPLOYMENT)
+    assert [s.name for s in find_sets(tmp_path)] == ["examples/kubernetes/app"]
+
+
 def test_a_missing_folder_is_a_usage_error(tmp_path: Path) -> None:
     assert main(["examples/nowhere"], run=FakeKubectl(), root=tmp_path) == 2

@@ -25,7 +25,7 @@ from pathlib import Path
 import yaml
 
 ROOT = Path(__file__).resolve().parents[1]
-KUBERNETES_EXAMPLES = "examples/kubernetes"
+EXAMPLES = "examples"
 MANIFEST_SUFFIXES = (".yaml", ".yml")
 CHART_FILE = "Chart.yaml"
 KUSTOMIZATION_FILES = ("kustomization.yaml", "kustomization.yml", "Kustomization")
@@ -108,8 +108,8 @@ def read_groups(root: Path) -> dict[str, str]:
     return groups
 
 
-def find_sets(root: Path, top: str = KUBERNETES_EXAMPLES) -> list[ExampleSet]:
-    """Every example set under ``top``, in a stable order."""
+def find_sets(root: Path, top: str = EXAMPLES) -> list[ExampleSet]:
+    """Every example set under ``top`` holding Kubernetes objects, in a stable order."""
     groups = read_groups(root)
     found: dict[str, ExampleSet] = {}
     for folder, dirnames, filenames in os.walk(root / top):
@@ -136,7 +136,8 @@ def find_sets(root: Path, top: str = KUBERNETES_EXAMPLES) -> list[ExampleSet]:
                 example_set.skipped.append((path, reason))
             else:
                 example_set.files.append(path)
-    return [found[key] for key in sorted(found)]
+    # A folder of Compose files or Dockerfiles is no Kubernetes set: drop it quietly.
+    return [found[key] for key in sorted(found) if found[key].files]
 
 
 def setup_objects(documents: Iterable) -> tuple[list[dict], list[dict]]:
@@ -201,20 +202,24 @@ class Cluster:
         self.helm = helm
 
     def render(self, example_set: ExampleSet, workdir: Path) -> tuple[list[Path], str]:
-        """Manifest files for the set (rendering a chart or kustomization to a file)."""
+        """The set's manifest files; a chart (once per values file) or kustomization rendered."""
         if example_set.source == "manifests":
             return example_set.files, ""
         folder = example_set.files[0]
         if example_set.source == "chart":
-            command = [self.helm, "template", folder.name, str(folder)]
+            variants = [[]] + [["-f", str(v)] for v in sorted(folder.glob("values-*.y*ml"))]
+            commands = [[self.helm, "template", folder.name, str(folder), *v] for v in variants]
         else:
-            command = [self.kubectl, "kustomize", str(folder)]
-        done = self.run(command)
-        if done.returncode != 0:
-            return [], f"$ {' '.join(command)}\n{done.stdout}{done.stderr}"
-        rendered = workdir / "rendered.yaml"
-        rendered.write_text(done.stdout, encoding="utf-8")
-        return [rendered], ""
+            commands = [[self.kubectl, "kustomize", str(folder)]]
+        rendered = []
+        for index, command in enumerate(commands):
+            done = self.run(command)
+            if done.returncode != 0:
+                return [], f"$ {' '.join(command)}\n{done.stdout}{done.stderr}"
+            output = workdir / f"rendered-{index}.yaml"
+            output.write_text(done.stdout, encoding="utf-8")
+            rendered.append(output)
+        return rendered, ""
 
     def apply(self, files: list[Path], *, dry_run: bool) -> subprocess.CompletedProcess:
         command = [self.kubectl, "apply"]
@@ -278,21 +283,20 @@ def run_command(command: list[str]) -> subprocess.CompletedProcess:
 
 def main(argv: list[str] | None = None, run: Runner = run_command, root: Path = ROOT) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("top", nargs="?", default=KUBERNETES_EXAMPLES)
+    parser.add_argument("tops", nargs="*", default=[EXAMPLES], metavar="FOLDER")
     parser.add_argument("--plan", action="store_true", help="list the sets; touch no cluster")
     args = parser.parse_args(argv)
-    if not (root / args.top).is_dir():
-        print(f"cluster-dry-run: no such folder: {args.top}", file=sys.stderr)
+    missing = [top for top in args.tops if not (root / top).is_dir()]
+    if missing:
+        print(f"cluster-dry-run: no such folder: {', '.join(missing)}", file=sys.stderr)
         return 2
-    sets = find_sets(root, args.top)
+    sets = [example_set for top in args.tops for example_set in find_sets(root, top)]
     cluster = Cluster(run, os.environ.get("KUBECTL", "kubectl"), os.environ.get("HELM", "helm"))
     failed = []
     for example_set in sets:
         print(f"== {example_set.name} ({example_set.source})")
         for path, reason in example_set.skipped:
             print(f"   skipped {relative(path, root)}: {reason}")
-        if example_set.source == "manifests" and not example_set.files:
-            continue
         if args.plan:
             for path in example_set.files:
                 print(f"   {relative(path, root)}")
