@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import jsonschema
+import jsonschema_rs
 from jsonschema.exceptions import best_match
 
 from .findings import Finding, Severity
@@ -23,10 +24,22 @@ _URL = re.compile(r"^[a-z][a-z0-9+.-]*://|^git@|\.git(#|$)", re.I)
 
 
 @functools.cache
+def compose_schema() -> dict[str, Any]:
+    """The Compose Specification JSON schema check-jsonschema vendors (read once, offline)."""
+    return json.loads((resources.files(SCHEMA_PACKAGE) / SCHEMA_FILE).read_text("utf-8"))
+
+
+@functools.cache
+def fast_validator() -> Any:
+    """jsonschema-rs decides valid or not in milliseconds; most files are valid."""
+    return jsonschema_rs.validator_for(compose_schema())
+
+
+@functools.cache
 def validator() -> jsonschema.Draft202012Validator:
-    """The Compose Specification validator, compiled once per process."""
-    schema = json.loads((resources.files(SCHEMA_PACKAGE) / SCHEMA_FILE).read_text("utf-8"))
-    return jsonschema.Draft202012Validator(schema)
+    """The python-jsonschema validator, only for invalid files: its errors carry the
+    subschema (``error.schema``) that tells unknown keys from failed values."""
+    return jsonschema.Draft202012Validator(compose_schema())
 
 
 def check(
@@ -79,6 +92,8 @@ def check(
 
 
 def _schema_findings(document: YamlDocument, display: str) -> list[Finding]:
+    if fast_validator().is_valid(document.data):
+        return []
     findings = []
     for error in validator().iter_errors(document.data):
         where = list(error.absolute_path)
@@ -132,7 +147,7 @@ def _declared_keys(schema: dict, depth: int = 0) -> tuple[set[str], set[str]]:
     parts = list(schema.get("allOf", []))
     ref = schema.get("$ref")
     if isinstance(ref, str) and ref.startswith("#/") and depth < 10:
-        target: Any = validator().schema
+        target: Any = compose_schema()
         for part in ref[2:].split("/"):
             target = target.get(part, {}) if isinstance(target, dict) else {}
         parts.append(target)
