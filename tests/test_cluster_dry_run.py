@@ -190,3 +190,19 @@ def test_a_folder_without_kubernetes_objects_is_not_a_set(tmp_path: Path) -> Non
 
 def test_a_missing_folder_is_a_usage_error(tmp_path: Path) -> None:
     assert main(["examples/nowhere"], run=FakeKubectl(), root=tmp_path) == 2
+
+
+def test_files_listed_unchecked_in_conf_exceptions_yaml_are_skipped_with_their_reason(
+    tmp_path: Path,
+) -> None:
+    write(tmp_path, "examples/kubernetes/app/deployment.yaml", DEPLOYMENT)
+    write(tmp_path, "examples/kubernetes/app/sample.yaml", "apiVersion: v1\nkind: Pod\n")
+    write(
+        tmp_path,
+        "conf/exceptions.yaml",
+        "data: []\nunchecked:\n  - path: examples/kubernetes/app/sample.yaml\n"
+        "    reason: a fragment the page completes\n",
+    )
+    (example_set,) = find_sets(tmp_path)
+    assert [p.name for p in example_set.files] == ["deployment.yaml"]
+    assert "a fragment the page completes" in example_set.skipped[0][1]

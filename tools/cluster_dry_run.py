@@ -5,14 +5,17 @@ admission (Pod Security, quotas, CRD schemas and CEL rules), which no offline sc
 A set is a folder of manifests (or a group from ``conf/sets.yaml``), a Helm chart (rendered with
 ``helm template``) or a kustomization (rendered with ``kubectl kustomize``).
 
-Objects that other objects' admission looks up (namespaces, CRDs, service accounts, quotas ...)
-are applied for real first, because a dry run persists nothing; they are deleted afterwards.
+Files listed ``unchecked:`` in ``conf/exceptions.yaml`` are skipped with their reason, as every
+tool skips them. Objects that other objects' admission looks up (namespaces, CRDs, service
+accounts, quotas ...) are applied for real first, because a dry run persists nothing; they are
+deleted afterwards.
 Exit status: 0 every set accepted, 1 the server rejected something, 2 unusable input.
 """
 
 from __future__ import annotations
 
 import argparse
+import fnmatch
 import os
 import re
 import subprocess
@@ -108,9 +111,22 @@ def read_groups(root: Path) -> dict[str, str]:
     return groups
 
 
+def read_unchecked(root: Path) -> list[tuple[str, str]]:
+    """(pattern, reason) of ``conf/exceptions.yaml`` ``unchecked:``: files no tool checks."""
+    exceptions = root / "conf" / "exceptions.yaml"
+    if not exceptions.exists():
+        return []
+    data = yaml.safe_load(exceptions.read_text(encoding="utf-8")) or {}
+    return [
+        (str(entry["path"]).strip("/"), str(entry["reason"]))
+        for entry in data.get("unchecked") or []
+    ]
+
+
 def find_sets(root: Path, top: str = EXAMPLES) -> list[ExampleSet]:
     """Every example set under ``top`` holding Kubernetes objects, in a stable order."""
     groups = read_groups(root)
+    unchecked = read_unchecked(root)
     found: dict[str, ExampleSet] = {}
     for folder, dirnames, filenames in os.walk(root / top):
         dirnames.sort()
@@ -130,8 +146,13 @@ def find_sets(root: Path, top: str = EXAMPLES) -> list[ExampleSet]:
         set_name = groups.get(name, name)
         example_set = found.setdefault(set_name, ExampleSet(set_name, "manifests"))
         for path in manifests:
+            listed = [
+                why for pattern, why in unchecked if fnmatch.fnmatch(relative(path, root), pattern)
+            ]
             documents = load_documents(path)
             reason = None if documents is None else client_config_reason(documents)
+            if listed:
+                reason = f"listed in conf/exceptions.yaml: {listed[0]}"
             if reason:
                 example_set.skipped.append((path, reason))
             else:
