@@ -113,6 +113,7 @@ def check_document(document: YamlDocument) -> list[Finding]:
 # --- names, labels, annotations -------------------------------------------------------------
 
 
+@cache
 def _name_problem(kind: str, name: str) -> str | None:
     if kind in PATH_SEGMENT_KINDS:
         if name in (".", "..") or "/" in name or "%" in name:
@@ -142,7 +143,7 @@ def check_names(obj: Obj, emit: Emit) -> None:
             emit(("metadata", "name"), RULE_NAME, f'{kind} name "{name}" {problem}')
     for path, container in obj.containers:
         cname = container.get("name")
-        if isinstance(cname, str) and not (DNS1123_LABEL.match(cname) and len(cname) <= 63):
+        if isinstance(cname, str) and _name_problem("Namespace", cname):
             emit((*path, "name"), RULE_NAME, f'container name "{cname}" must be an RFC 1123 label')
 
 
@@ -159,6 +160,11 @@ def _label_key_problem(key: str) -> str | None:
             "starting and ending alphanumeric"
         )
     return None
+
+
+@cache
+def _label_value_ok(text: str) -> bool:
+    return len(text) <= 63 and LABEL_VALUE.match(text) is not None
 
 
 def _label_maps(obj: Obj) -> Iterator[JsonPath]:
@@ -182,7 +188,7 @@ def check_labels(obj: Obj, emit: Emit) -> None:
             if problem:
                 emit(path, RULE_LABEL, f'label key "{key}" in {dotted(path)} {problem}', str(key))
             text = "" if value is None else str(value)
-            if not LABEL_VALUE.match(text) or len(text) > 63:
+            if not _label_value_ok(text):
                 emit(
                     (*path, str(key)),
                     RULE_LABEL,
@@ -252,6 +258,7 @@ def _port_number_problem(value: Any, allow_zero: bool = False) -> str | None:
     return None if low <= value <= 65535 else f"{value} is not in {low}-65535"
 
 
+@cache
 def _iana_problem(name: str) -> str | None:
     if len(name) > 15:
         return "must be at most 15 characters"
@@ -275,10 +282,8 @@ def check_ports(obj: Obj, emit: Emit) -> None:
             name = port.get("name")
             if isinstance(name, str) and (problem := _iana_problem(name)):
                 emit((*here, "name"), RULE_PORT, f'port name "{name}" {problem}')
-        for probe in PROBES:
-            for handler in ("httpGet", "tcpSocket", "grpc"):
-                ppath = (*path, probe, handler, "port")
-                _check_port_ref(get(container, (probe, handler, "port")), ppath, emit)
+        for probe, handler, port in _probe_ports(container):
+            _check_port_ref(port, (*path, probe, handler, "port"), emit)
     if obj.kind == "Service":
         ports = as_list(get(data, ("spec", "ports")))
         for index, port in enumerate(ports):
@@ -315,20 +320,28 @@ def _check_port_ref(value: Any, path: JsonPath, emit: Emit) -> None:
         emit(path, RULE_PORT, f"{dotted(path)}: {problem}")
 
 
+def _probe_ports(container: dict) -> Iterator[tuple[str, str, Any]]:
+    for probe in PROBES:
+        spec = container.get(probe)
+        if isinstance(spec, dict):
+            for handler in ("httpGet", "tcpSocket", "grpc"):
+                action = spec.get(handler)
+                if isinstance(action, dict) and "port" in action:
+                    yield probe, handler, action["port"]
+
+
 def check_probe_ports(obj: Obj, emit: Emit) -> None:
     for path, container in obj.containers:
         names = {as_dict(p).get("name") for p in as_list(container.get("ports"))}
-        for probe in PROBES:
-            for handler in ("httpGet", "tcpSocket"):
-                port = get(container, (probe, handler, "port"))
-                if isinstance(port, str) and not port.isdigit() and port not in names:
-                    where = (*path, probe, handler, "port")
-                    emit(
-                        where,
-                        RULE_PROBE_PORT,
-                        f'{probe} names port "{port}", which container '
-                        f'"{container.get("name", "?")}" does not declare in its ports',
-                    )
+        for probe, handler, port in _probe_ports(container):
+            named = handler != "grpc" and isinstance(port, str) and not port.isdigit()
+            if named and port not in names:
+                emit(
+                    (*path, probe, handler, "port"),
+                    RULE_PROBE_PORT,
+                    f'{probe} names port "{port}", which container '
+                    f'"{container.get("name", "?")}" does not declare in its ports',
+                )
 
 
 # --- Jobs and CronJobs ----------------------------------------------------------------------

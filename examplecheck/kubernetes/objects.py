@@ -36,10 +36,12 @@ def as_list(value: Any) -> list:
 def get(data: Any, path: JsonPath) -> Any:
     node = data
     for part in path:
-        if isinstance(part, int):
-            node = node[part] if isinstance(node, list) and 0 <= part < len(node) else None
+        if type(node) is dict:  # Exact type checks: this runs for every field a rule reads.
+            node = node.get(part)
+        elif type(node) is list and type(part) is int:
+            node = node[part] if 0 <= part < len(node) else None
         else:
-            node = node.get(part) if isinstance(node, dict) else None
+            return None
         if node is None:
             return None
     return node
