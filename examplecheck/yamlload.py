@@ -118,7 +118,10 @@ def read_text(path: Path, display: str) -> tuple[str | None, list[Finding]]:
     if size > MAX_BYTES:
         return None, [
             _finding(
-                display, 0, 0, "file-too-large",
+                display,
+                0,
+                0,
+                "file-too-large",
                 f"file is {size:,} bytes; examples are limited to {MAX_BYTES:,} bytes",
             )
         ]
@@ -135,7 +138,10 @@ def read_text(path: Path, display: str) -> tuple[str | None, list[Finding]]:
         col = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
         return None, [
             _finding(
-                display, line, col, "file-encoding",
+                display,
+                line,
+                col,
+                "file-encoding",
                 f"not valid UTF-8 (byte 0x{raw[exc.start]:02x} at offset {exc.start})",
             )
         ]
@@ -205,7 +211,10 @@ def load_yaml(path: Path, display: str) -> LoadResult:
                 [],
                 [
                     _finding(
-                        display, 1, 1, "yaml-alias-limit",
+                        display,
+                        1,
+                        1,
+                        "yaml-alias-limit",
                         f"more than {MAX_ALIASES} aliases: refusing to expand (alias bomb?)",
                     )
                 ],
@@ -232,7 +241,9 @@ def load_yaml(path: Path, display: str) -> LoadResult:
                         f"aliases expand to more than {MAX_EXPANDED_NODES:,} nodes "
                         "(alias bomb?); refusing to expand"
                     )
-                    return LoadResult([], [_finding(display, line, 1, "yaml-alias-limit", message)], text)
+                    return LoadResult(
+                        [], [_finding(display, line, 1, "yaml-alias-limit", message)], text
+                    )
                 documents.append(YamlDocument(source, index, data, node.start_mark.line + 1))
                 index += 1
         finally:
