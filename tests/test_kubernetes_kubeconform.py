@@ -11,6 +11,7 @@ import json
 import os
 
 import pytest
+import yaml
 from test_kubernetes_support import (
     FIXTURES,
     REPO,
@@ -232,8 +233,19 @@ def test_documents_not_on_disk_are_written_for_kubeconform(fake):
     from examplecheck.yamlload import SourceText, YamlDocument
 
     text = "apiVersion: v1\nkind: Service\nmetadata:\n  name: web\nspec:\n  ports:\n    - port: x\n"
-    import yaml
-
     document = YamlDocument(SourceText("docs/page.md#block-1", text), 0, yaml.safe_load(text), 1)
     result = check_kubernetes([document], versions=VERSIONS, root=REPO, engine="kubeconform")
     assert [(f.rule, f.line) for f in result.findings] == [("k8s-schema-type", 7)]
+
+
+def test_rendered_text_is_checked_not_the_file_on_disk(fake, tmp_path):
+    """A Helm template's display path exists, but kubeconform must see the rendered text."""
+    from examplecheck.yamlload import SourceText, YamlDocument
+
+    template = REPO / "tests/fixtures/kubernetes/valid/jobs.yaml"  # Valid on disk.
+    rendered = template.read_text("utf-8").replace('"0 3 * * *"', "5")  # schedule: 5
+    data = yaml.safe_load(rendered)
+    display = "tests/fixtures/kubernetes/valid/jobs.yaml"
+    document = YamlDocument(SourceText(display, rendered), 0, data, 1)
+    result = check_kubernetes([document], versions=VERSIONS, root=REPO, engine="kubeconform")
+    assert ("k8s-schema-type", 6) in [(f.rule, f.line) for f in result.findings]

@@ -264,12 +264,20 @@ def _files_for(targets: list[_Target], root: Path, tmp: Path) -> dict[str, list[
         if id(source) not in real_of_source:
             shown = Path(target.document.path)
             real = shown if shown.is_absolute() else root / shown
-            if not real.is_file():  # Not a file on disk (a block taken from a page, say).
+            if not _holds(real, source.text):  # A rendered Helm template, a page's block.
                 real = tmp / f"{len(real_of_source)}.yaml"
                 real.write_text(source.text, "utf-8")
             real_of_source[id(source)] = str(real)
         files.setdefault(real_of_source[id(source)], []).append(target.document)
     return files
+
+
+def _holds(path: Path, text: str) -> bool:
+    """Whether the file on disk is exactly the text the documents were loaded from."""
+    try:
+        return path.is_file() and path.read_text("utf-8-sig") == text
+    except (OSError, UnicodeDecodeError):
+        return False
 
 
 def _result_queues(
