@@ -24,45 +24,57 @@ from test_kubernetes_support import (
 from examplecheck.kubernetes import check_kubernetes, kubeconform
 from examplecheck.kubernetes.schemas import ensure_cache, kubeconform_location
 
-# kubeconform's own test of its JSON output (pkg/output/json_test.go, 0.7), verbatim.
-UPSTREAM_JSON = """{
+# A report in the format of kubeconform 0.7's -output json -summary (pkg/output/json.go):
+# only failing resources are listed; validationErrors carry a JSON pointer and jsonschema
+# v6's wording. Our own sample, not a copy.
+SAMPLE_REPORT = """{
   "resources": [
     {
-      "filename": "deployment.yml",
+      "filename": "examples/web/deployment.yaml",
       "kind": "Deployment",
-      "name": "my-app",
+      "name": "web",
       "version": "apps/v1",
       "status": "statusInvalid",
-      "msg": "bar",
+      "msg": "jsonschema validation failed - at '/spec/replicas': got string, want null or integer",
       "validationErrors": [
         {
-          "path": "foo",
-          "msg": "bar"
+          "path": "/spec/replicas",
+          "msg": "got string, want null or integer"
+        },
+        {
+          "path": "/spec/template/spec/containers/0",
+          "msg": "additional properties 'port' not allowed"
         }
       ]
+    },
+    {
+      "filename": "examples/web/widget.yaml",
+      "kind": "Widget",
+      "name": "w",
+      "version": "example.com/v1",
+      "status": "statusError",
+      "msg": "could not find schema for Widget"
     }
   ],
   "summary": {
-    "valid": 0,
+    "valid": 3,
     "invalid": 1,
-    "errors": 0,
+    "errors": 1,
     "skipped": 0
   }
 }
 """
-# The README's example of -output json (before validationErrors existed).
-README_JSON = """{
+# The older format (kubeconform before validationErrors; still in its README): msg only.
+OLD_REPORT = """{
   "resources": [
     {
-      "filename": "fixtures/invalid.yaml",
+      "filename": "examples/web/rc.yaml",
       "kind": "ReplicationController",
       "version": "v1",
       "status": "INVALID",
-      "msg": "Additional property templates is not allowed - Invalid type. \
-Expected: [integer,null], given: string"
+      "msg": "Additional property replica is not allowed"
     }
-  ],
-  "summary": {"valid": 0, "invalid": 1, "errors": 0, "skipped": 0}
+  ]
 }"""
 
 
@@ -101,24 +113,29 @@ def test_each_version_runs_with_the_cache_template(fake, monkeypatch):
     )
 
 
-def test_parse_upstream_json_output():
-    (result,) = kubeconform.parse_output(UPSTREAM_JSON)
-    assert result == kubeconform.ResourceResult(
-        "deployment.yml",
-        "Deployment",
-        "my-app",
-        "apps/v1",
-        "statusInvalid",
-        "bar",
-        (("foo", "bar"),),
-    )
+def test_parse_json_report():
+    invalid, error = kubeconform.parse_output(SAMPLE_REPORT)
+    assert invalid == kubeconform.ResourceResult(
+        "examples/web/deployment.yaml", "Deployment", "web", "apps/v1", "statusInvalid",
+        "jsonschema validation failed - at '/spec/replicas': got string, want null or integer",
+        (
+            ("/spec/replicas", "got string, want null or integer"),
+            ("/spec/template/spec/containers/0", "additional properties 'port' not allowed"),
+        ),
+    )  # fmt: skip
+    assert (error.status, error.msg) == ("statusError", "could not find schema for Widget")
+    data = {"spec": {"replicas": "2", "template": {"spec": {"containers": [{"port": 80}]}}}}
+    assert [(v.rule, v.path, v.key) for v in kubeconform.violations_of(invalid, data)] == [
+        ("k8s-schema-type", ("spec", "replicas"), None),
+        ("k8s-schema-unknown-field", ("spec", "template", "spec", "containers", 0), "port"),
+    ]
 
 
-def test_parse_readme_json_output_without_validation_errors():
-    (result,) = kubeconform.parse_output(README_JSON)
+def test_parse_old_report_without_validation_errors():
+    (result,) = kubeconform.parse_output(OLD_REPORT)
     assert (result.kind, result.status, result.name) == ("ReplicationController", "INVALID", "")
     (violation,) = kubeconform.violations_of(result, {})
-    assert violation.rule == "k8s-schema-invalid" and "templates" in violation.message
+    assert violation.rule == "k8s-schema-invalid" and "replica" in violation.message
 
 
 def test_empty_report_means_all_valid():

@@ -25,9 +25,9 @@ from .objects import kind_of, name_of
 from .schemas import (
     SchemaIndex,
     SchemaSetMissing,
-    _gvk_api_versions,
     ensure_cache,
     kubeconform_location,
+    resource_api_versions,
 )
 from .violations import (
     RULE_NOT_A_RESOURCE,
@@ -172,7 +172,7 @@ def _lookup(
     for version in versions:
         path = indexes[version].path_for(api_version, kind)
         # Files such as deploymentspec-apps-v1.json exist too; only real resources count.
-        if path is not None and api_version in _gvk_api_versions(path, kind):
+        if path is not None and api_version in resource_api_versions(path, kind):
             paths[version] = path
     missing = [v for v in versions if v not in paths]
     if not missing:

@@ -145,18 +145,12 @@ class SchemaIndex:
         name = schema_filename(api_version, kind)
         return self.folder / name if name in self.files else None
 
-    def kind_known(self, kind: str) -> bool:
-        prefix = kind.lower() + "-"
-        return any(
-            _kind_part(name) == kind.lower() for name in self.files if name.startswith(prefix)
-        )
-
     def api_versions_of(self, kind: str) -> list[str]:
         """apiVersions that serve ``kind`` here, read from the candidates' GVK annotations."""
         found = []
         for name in sorted(self.files):
             if name.startswith(kind.lower() + "-") and _kind_part(name) == kind.lower():
-                found.extend(_gvk_api_versions(self.folder / name, kind))
+                found.extend(resource_api_versions(self.folder / name, kind))
         return found
 
 
@@ -168,7 +162,8 @@ def _kind_part(filename: str) -> str:
 
 
 @cache
-def _gvk_api_versions(path: Path, kind: str) -> tuple[str, ...]:
+def resource_api_versions(path: Path, kind: str) -> tuple[str, ...]:
+    """apiVersions that serve ``kind`` with this schema file (its GVK annotation), if any."""
     try:
         schema = json.loads(path.read_text("utf-8"))
     except (OSError, ValueError):
