@@ -105,3 +105,14 @@ def test_kubeconform_location_is_a_local_go_template():
         "{{ .ResourceKind }}{{ .KindSuffix }}.json"
     )
     assert not location.startswith("http")
+
+
+def test_a_copy_finished_by_a_concurrent_run_is_kept(tmp_path):
+    source = schemas.package_schema_dir() / "v1.33.0-local-strict"
+    target = tmp_path / "v1.33.0-local-strict"
+    target.mkdir()
+    (target / "marker").write_text("other run", "utf-8")
+    (target / ".complete").write_text("other run", "utf-8")
+    schemas._derive_set(source, target)  # Loses the race: no error, no leftovers.
+    assert (target / "marker").is_file()
+    assert [p.name for p in tmp_path.iterdir()] == ["v1.33.0-local-strict"]

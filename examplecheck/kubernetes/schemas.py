@@ -88,10 +88,12 @@ def _derive_set(source: Path, target: Path) -> None:
             if path.suffix == ".json":
                 (tmp / path.name).write_text(offline_text(path.read_text("utf-8")), "utf-8")
         (tmp / _COMPLETE).write_text(SCHEMA_PACKAGE_VERSION, "utf-8")
-        if target.exists():  # Another run finished first; keep its copy.
-            shutil.rmtree(tmp)
-        else:
+        try:
             tmp.rename(target)
+        except OSError:
+            if not (target / _COMPLETE).is_file():
+                raise
+            shutil.rmtree(tmp)  # A concurrent run finished first; keep its copy.
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
