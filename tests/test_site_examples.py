@@ -187,6 +187,18 @@ def test_unchanged_rebuild_reads_no_page(site: Path) -> None:
     assert second.warnings == ""
 
 
+def test_parallel_read_merges_what_every_process_saw(site: Path) -> None:
+    write(site, "examples/k8s/unused.yaml", "apiVersion: v1\nkind: Namespace\n")
+    append(site, "docs/docker.md", "\n```yaml\na: 1\n```\n")
+    result = build(site, parallel=4)
+    assert result.warnings.count("[example.orphan]") == 1
+    assert "examples/k8s/unused.yaml: example file is not shown" in result.warnings
+    assert result.warnings.count("[example.inline]") == 1
+    rows = catalogue_rows(site)
+    assert 'href="docker.html">도커</a>' in rows["examples/k8s/service.yaml"]
+    assert 'href="k8s/deploy.html">' in rows["examples/k8s/deployment.yaml"]
+
+
 @pytest.mark.parametrize(
     ("example", "pages"),
     [

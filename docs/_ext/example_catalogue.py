@@ -2,15 +2,18 @@
 
 The directive leaves a placeholder; once every page is read the table is built from what
 ``example_checks`` recorded: path, kind(s), the pages that show it (links) and its status.
-The catalogue page is re-written whenever that content changes (see ``emit_refusals``).
+The catalogue page is re-written, not re-read, whenever that content changes.
 """
 
 from __future__ import annotations
 
+import hashlib
+
 import example_badges
 from docutils import nodes
-from example_checks import ExampleState, state_of
+from example_state import ExampleState, state_of, status_signature
 from sphinx.application import Sphinx
+from sphinx.environment import BuildEnvironment
 from sphinx.util.docutils import SphinxDirective
 from sphinx.util.typing import ExtensionMetadata
 
@@ -94,9 +97,29 @@ def fill_catalogue(app: Sphinx, doctree: nodes.document, fromdocname: str) -> No
         placeholder.replace_self(build_table(app, fromdocname, state))
 
 
+def catalogue_fingerprint(state: ExampleState) -> str:
+    """What the catalogue shows; it is re-written only when this changes."""
+    sha = hashlib.sha256()
+    for path in state.example_files:
+        pages = (state.pages_using(path), state.pages_using_unit(path))
+        sha.update(repr((path, pages, status_signature(state, path))).encode())
+    return sha.hexdigest()
+
+
+def catalogue_outdated(app: Sphinx, env: BuildEnvironment) -> list[str]:
+    """``env-updated``: re-write the catalogue (without re-reading it) when its content changed."""
+    state = state_of(env)
+    fingerprint = catalogue_fingerprint(state)
+    if fingerprint == state.catalogue_fingerprint:
+        return []
+    state.catalogue_fingerprint = fingerprint
+    return sorted(state.catalogue_docs & env.found_docs)
+
+
 def setup(app: Sphinx) -> ExtensionMetadata:
     app.setup_extension("example_checks")
     app.add_node(example_catalogue)
     app.add_directive("example-catalogue", ExampleCatalogueDirective)
     app.connect("doctree-resolved", fill_catalogue)
+    app.connect("env-updated", catalogue_outdated)
     return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True}

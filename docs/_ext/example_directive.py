@@ -17,7 +17,7 @@ from typing import ClassVar
 import example_badges
 from docutils import nodes
 from docutils.parsers.rst import directives
-from example_checks import EXAMPLES, note_refusal, note_usage, repo_root, state_of
+from example_state import EXAMPLES, note_refusal, note_usage, repo_root, state_of
 from sphinx import addnodes
 from sphinx.application import Sphinx
 from sphinx.directives.code import LiteralInclude
@@ -153,6 +153,7 @@ class DiagramDirective(SphinxDirective):
 
 def setup(app: Sphinx) -> ExtensionMetadata:
     app.setup_extension("example_checks")
+    app.setup_extension("example_refusals")
     app.setup_extension("inline_code_refusal")
     app.add_directive("example", ExampleDirective)
     app.add_directive("diagram", DiagramDirective)

@@ -7,7 +7,7 @@ The refusal is recorded per page and emitted on every build by ``example_checks`
 from __future__ import annotations
 
 from docutils import nodes
-from example_checks import note_refusal
+from example_state import note_refusal
 from sphinx.application import Sphinx
 from sphinx.util.typing import ExtensionMetadata
 
