@@ -1,0 +1,205 @@
+"""Schema checking of Kubernetes documents: which schema applies, and either engine's verdict.
+
+``plan`` decides, per (apiVersion, kind), which version's schema file applies; a version
+without one is an error (never a pass). ``run_builtin`` and ``run_kubeconform`` then return
+the same thing, ``Verdicts``: violations per document and version, plus tool errors.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..findings import Finding, Severity
+from ..yamlload import YamlDocument
+from . import kubeconform
+from .engine import BuiltinEngine
+from .objects import kind_of, name_of
+from .schemas import SchemaIndex, kubeconform_location, resource_api_versions
+from .violations import (
+    RULE_TOOL_ERROR,
+    RULE_UNAVAILABLE,
+    RULE_UNKNOWN_KIND,
+    SchemaViolation,
+    version_span,
+)
+
+_BUILTIN = BuiltinEngine()  # Compiled validators live for the process: one compile per schema.
+
+
+@dataclass
+class Target:
+    """A document to schema-check and its schema file per version."""
+
+    document: YamlDocument
+    schema_paths: dict[str, Path]
+
+
+@dataclass
+class Verdicts:
+    # id(document) -> version -> violations
+    violations: dict[int, dict[str, list[SchemaViolation]]] = field(default_factory=dict)
+    # id(document) -> messages of a tool that could not validate it
+    tool_errors: dict[int, list[str]] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Lookup:
+    """Schema files of one (apiVersion, kind) per version, and the error if any is missing."""
+
+    paths: dict[str, Path]
+    rule: str | None = None
+    message: str = ""
+    field: str = "apiVersion"  # Where the finding points.
+
+
+class Planner:
+    """Looks up each (apiVersion, kind) once per run."""
+
+    def __init__(self, versions: list[str], indexes: dict[str, SchemaIndex]) -> None:
+        self.versions = versions
+        self.indexes = indexes
+        self._lookups: dict[tuple[str, str], Lookup] = {}
+
+    def lookup(self, api_version: str, kind: str) -> Lookup:
+        found = self._lookups.get((api_version, kind))
+        if found is None:
+            found = self._lookups[(api_version, kind)] = self._compute(api_version, kind)
+        return found
+
+    def _compute(self, api_version: str, kind: str) -> Lookup:
+        versions, indexes = self.versions, self.indexes
+        paths: dict[str, Path] = {}
+        for version in versions:
+            path = indexes[version].path_for(api_version, kind)
+            # Files such as deploymentspec-apps-v1.json exist too; only real resources count.
+            if path is not None and api_version in resource_api_versions(path, kind):
+                paths[version] = path
+        missing = [v for v in versions if v not in paths]
+        if not missing:
+            return Lookup(paths)
+        if not any(indexes[v].api_versions_of(kind) for v in versions):
+            message = (
+                f'unknown kind "{kind}": no Kubernetes {version_span(versions, versions)} '
+                "schema serves it, and conf/crds.yaml does not declare it"
+            )
+            return Lookup(paths, RULE_UNKNOWN_KIND, message, "kind")
+        alternatives = sorted({a for v in missing for a in indexes[v].api_versions_of(kind)})
+        hint = f"; use {' or '.join(alternatives)}" if alternatives else ""
+        span = version_span(missing, versions)
+        return Lookup(
+            paths,
+            RULE_UNAVAILABLE,
+            f"{kind} {api_version} is not served by Kubernetes {span}{hint}",
+        )
+
+    def finding(self, document: YamlDocument, lookup: Lookup, tool: str) -> Finding:
+        line, column = document.locate([lookup.field])
+        rule = lookup.rule or RULE_UNAVAILABLE
+        return Finding(document.path, line, column, Severity.ERROR, rule, tool, lookup.message)
+
+
+def run_builtin(targets: list[Target]) -> Verdicts:
+    verdicts = Verdicts()
+    plans: dict[int, list[tuple[object, list[str]]]] = {}
+    for target in targets:
+        key = id(target.schema_paths)  # Shared by every document of one (apiVersion, kind).
+        plan = plans.get(key)
+        if plan is None:  # Versions with an identical schema are validated once.
+            by_validator: dict[int, tuple[object, list[str]]] = {}
+            for version, path in target.schema_paths.items():
+                validator = _BUILTIN.validator(path)
+                by_validator.setdefault(id(validator), (validator, []))[1].append(version)
+            plan = plans[key] = list(by_validator.values())
+        per_version = {}
+        for validator, versions in plan:
+            violations = _BUILTIN.validate_with(validator, target.document.data)
+            if violations:
+                for version in versions:
+                    per_version[version] = violations
+        if per_version:
+            verdicts.violations[id(target.document)] = per_version
+    return verdicts
+
+
+def run_kubeconform(
+    binary: str, targets: list[Target], cache_folder: Path, versions: list[str], root: Path
+) -> Verdicts:
+    """One kubeconform run per version over the targets' files; results mapped to documents.
+
+    Raises kubeconform.KubeconformFailed when kubeconform cannot run or its report is unreadable.
+    """
+    verdicts = Verdicts()
+    if not targets:
+        return verdicts
+    by_document = {id(t.document): t for t in targets}
+    location = kubeconform_location(cache_folder)
+    with tempfile.TemporaryDirectory(prefix="examplecheck-kubeconform-") as tmp:
+        files = _files_for(targets, root, Path(tmp))
+        timeout = kubeconform.timeout_seconds()
+        for version in versions:
+            command = kubeconform.build_command(binary, version, location, sorted(files))
+            queues = _result_queues(files)
+            for result in kubeconform.run(command, timeout):
+                queue = queues.get((result.filename, result.api_version, result.kind, result.name))
+                target = by_document.get(id(queue.pop(0))) if queue else None
+                if target is None or version not in target.schema_paths:
+                    continue  # Reported otherwise: unknown kind, custom resource, no schema.
+                key = id(target.document)
+                if result.status == kubeconform.STATUS_INVALID:
+                    violations = kubeconform.violations_of(result, target.document.data)
+                    verdicts.violations.setdefault(key, {}).setdefault(version, []).extend(
+                        violations
+                    )
+                elif result.status == kubeconform.STATUS_ERROR:
+                    verdicts.tool_errors.setdefault(key, []).append(
+                        f"kubeconform could not validate it for Kubernetes {version}: {result.msg}"
+                    )
+    return verdicts
+
+
+def tool_error_findings(document: YamlDocument, messages: list[str], tool: str) -> list[Finding]:
+    return [
+        Finding(document.path, document.line, 1, Severity.ERROR, RULE_TOOL_ERROR, tool, message)
+        for message in messages
+    ]
+
+
+def _files_for(targets: list[Target], root: Path, tmp: Path) -> dict[str, list[YamlDocument]]:
+    """Real file path -> its documents to check (kubeconform reads files, not documents)."""
+    real_of_source: dict[int, str] = {}
+    files: dict[str, list[YamlDocument]] = {}
+    for target in sorted(targets, key=lambda t: (t.document.path, t.document.index)):
+        source = target.document.source
+        if id(source) not in real_of_source:
+            shown = Path(target.document.path)
+            real = shown if shown.is_absolute() else root / shown
+            if not _holds(real, source.text):  # A rendered Helm template, a page's block.
+                real = tmp / f"{len(real_of_source)}.yaml"
+                real.write_text(source.text, "utf-8")
+            real_of_source[id(source)] = str(real)
+        files.setdefault(real_of_source[id(source)], []).append(target.document)
+    return files
+
+
+def _holds(path: Path, text: str) -> bool:
+    """Whether the file on disk is exactly the text the documents were loaded from."""
+    try:
+        return path.is_file() and path.read_text("utf-8-sig") == text
+    except (OSError, UnicodeDecodeError):
+        return False
+
+
+def _result_queues(
+    files: dict[str, list[YamlDocument]],
+) -> dict[tuple[str, str, str, str], list[YamlDocument]]:
+    """kubeconform names a resource by file, apiVersion, kind and name; same keys, in order."""
+    queues: dict[tuple[str, str, str, str], list[YamlDocument]] = defaultdict(list)
+    for filename, documents in files.items():
+        for document in documents:
+            data = document.data
+            key = (filename, str(data.get("apiVersion")), kind_of(data), name_of(data))
+            queues[key].append(document)
+    return queues
