@@ -149,6 +149,8 @@ def test_empty_report_means_all_valid():
          'unknown field "templates" in spec'),
         ("/spec", "additionalProperties 'templates' not allowed", "k8s-schema-unknown-field",
          'unknown field "templates" in spec'),
+        ("/spec", "additional property 'templates' not allowed", "k8s-schema-unknown-field",
+         'unknown field "templates" in spec'),
         ("/spec", "missing property 'selector'", "k8s-schema-required",
          'required field "selector" is missing in spec'),
         ("/spec", "missing properties: 'selector'", "k8s-schema-required",
@@ -161,6 +163,10 @@ def test_empty_report_means_all_valid():
          'kind: must be one of "Deployment"'),
         ("/spec/ports/0/targetPort", "oneOf failed, none matched", "k8s-schema-invalid",
          "spec.ports[0].targetPort: value matches none of the allowed forms"),
+        ("/spec/ports/0/targetPort", "'oneOf' failed, none matched", "k8s-schema-invalid",
+         "spec.ports[0].targetPort: value matches none of the allowed forms"),
+        ("/spec/replicas", "must be >= 0 but found -1", "k8s-schema-invalid",
+         "spec.replicas: must be >= 0 but found -1"),
     ],
 )  # fmt: skip
 def test_kubeconform_wordings_map_to_our_rules(pointer, msg, rule, text):

@@ -38,10 +38,11 @@ MISSING_SCHEMA = "could not find schema for"
 
 _QUOTED = re.compile(r"'([^']*)'|\"([^\"]*)\"")
 # jsonschema v6 (kubeconform >= 0.7) and v5 (0.6) wordings of the same errors.
-_ADDITIONAL = re.compile(r"^additional ?properties (.+) not allowed$", re.IGNORECASE)
+_ADDITIONAL = re.compile(r"^additional ?propert(?:y|ies) (.+) (?:is )?not allowed$", re.IGNORECASE)
 _MISSING = re.compile(r"^missing propert(?:y|ies):? (.+)$")
 _TYPE_V6 = re.compile(r"^got (\w+), want (.+)$")
 _TYPE_V5 = re.compile(r"^expected (.+), but got (\w+)$")
+_COMBINATOR = re.compile(r"^'?(?:oneOf|anyOf)'? failed")
 _ENUM = re.compile(r"^value must be (?:one of )?(.+)$")
 
 
@@ -161,7 +162,7 @@ def violation_from(pointer: str, msg: str, data: Any) -> list[SchemaViolation]:
         return [wrong_type(path, re.split(r",? or |, ", match.group(1)), match.group(2))]
     if (match := _ENUM.match(msg)) and (options := _quoted(match.group(1))):
         return [not_in_enum(path, options)]
-    if msg.startswith(("oneOf failed", "anyOf failed")):
+    if _COMBINATOR.match(msg):
         return [invalid(path, "value matches none of the allowed forms")]
     return [invalid(path, msg)]
 
