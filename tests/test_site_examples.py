@@ -10,6 +10,7 @@ import re
 from pathlib import Path, PurePosixPath
 
 import pytest
+from sphinx.errors import ExtensionError
 
 from tests.fixtures.site.site_build import build, copy_fixture, extension
 
@@ -174,6 +175,27 @@ def test_checker_runs_once_per_build_and_only_on_changed_files(site: Path) -> No
     # a chart is checked as one unit: its templates need its values
     chart = ["Chart.yaml", "templates/deployment.yaml", "values.yaml"]
     assert checker_calls(site)[-1] == " ".join(f"examples/chart/{name}" for name in chart)
+
+
+def test_a_checker_that_cannot_run_fails_the_build_and_is_retried(site: Path) -> None:
+    write(site, "checker-broken", "")
+    first = build(site)
+    assert "the example checker could not run (RuntimeError): hadolint is not installed" in (
+        first.warnings
+    )
+    assert "[example.checker]" in first.warnings
+    assert "검사 대상 아님" in html(site, "docker")
+    # the tool is back: everything is checked and the pages get their badges
+    (site / "checker-broken").unlink()
+    second = build(site)
+    assert second.warnings == ""
+    assert sorted(second.read) == ["docker", "k8s/deploy"]
+    assert "검증됨 · BuildKit parser · hadolint" in html(site, "docker")
+
+
+def test_a_checker_that_cannot_be_imported_stops_the_build(site: Path) -> None:
+    with pytest.raises(ExtensionError, match="no_such_module:check_paths"):
+        build(site, example_checker="no_such_module:check_paths")
 
 
 # --- incremental builds

@@ -107,7 +107,8 @@ def _with_caption(literal: nodes.literal_block, path: str, caption: str | None) 
 
 def _meta_line(docname: str, target: str, path: str, state) -> nodes.paragraph:
     """Badge and download link, on one line under the code (``target``: relative to the page)."""
-    line = nodes.paragraph(classes=["example-meta"])
+    # no-search: the badge and link text on every page would only clutter the search index
+    line = nodes.paragraph(classes=["example-meta", "no-search"])
     badge = example_badges.badge(state, path)
     line += nodes.inline(badge.text, badge.text, classes=["example-badge", *badge.classes])
     line += nodes.Text(" ")
