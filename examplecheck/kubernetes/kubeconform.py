@@ -34,7 +34,6 @@ TIMEOUT_ENV = "EXAMPLECHECK_KUBECONFORM_TIMEOUT"
 DEFAULT_TIMEOUT = 120.0
 STATUS_INVALID = "statusInvalid"
 STATUS_ERROR = "statusError"
-MISSING_SCHEMA = "could not find schema for"
 
 _QUOTED = re.compile(r"'([^']*)'|\"([^\"]*)\"")
 # jsonschema v6 (kubeconform >= 0.7) and v5 (0.6) wordings of the same errors.
