@@ -162,19 +162,37 @@ def test_shell_blocks_stay_allowed_inline(site: Path) -> None:
 # --- the checker runs once per build, and only on what changed
 
 
-def test_checker_runs_once_per_build_and_only_on_changed_files(site: Path) -> None:
+def test_checker_runs_once_per_build_and_only_on_changed_sets(site: Path) -> None:
     build(site)
     assert len(checker_calls(site)) == 1  # deployment.yaml is included twice, checked once
     build(site)
     assert len(checker_calls(site)) == 1  # nothing changed: the cache answers
-    append(site, "examples/k8s/service.yaml", "# edited\n")
+    append(site, "examples/docker/Dockerfile", "# edited\n")
     build(site)
-    assert checker_calls(site)[-1] == "examples/k8s/service.yaml"
+    # the file's example set (its folder) is checked again, nothing else
+    assert checker_calls(site)[-1] == "examples/docker/Dockerfile examples/docker/app.properties"
     append(site, "examples/chart/templates/deployment.yaml", "# edited\n")
     build(site)
     # a chart is checked as one unit: its templates need its values
     chart = ["Chart.yaml", "templates/deployment.yaml", "values.yaml"]
     assert checker_calls(site)[-1] == " ".join(f"examples/chart/{name}" for name in chart)
+
+
+def test_folders_grouped_in_conf_sets_yaml_are_checked_together(site: Path) -> None:
+    write(
+        site,
+        "conf/sets.yaml",
+        "groups:\n  - name: shop\n    folders: [examples/k8s, examples/docker]\n",
+    )
+    build(site)
+    append(site, "examples/k8s/service.yaml", "# edited\n")
+    build(site)
+    assert checker_calls(site)[-1].split() == [
+        "examples/docker/Dockerfile",
+        "examples/docker/app.properties",
+        "examples/k8s/deployment.yaml",
+        "examples/k8s/service.yaml",
+    ]
 
 
 def test_a_checker_that_cannot_run_fails_the_build_and_is_retried(site: Path) -> None:

@@ -76,9 +76,9 @@ def build_table(app: Sphinx, fromdocname: str, state: ExampleState) -> nodes.tab
         row += _cell(nodes.Text(kind_text(state, path)))
         links: list[nodes.Node] = []
         direct = state.pages_using(path)
-        if not direct and state.pages_using_unit(path):
+        if not direct and state.pages_using_chart(path):
             links.append(nodes.Text("차트와 함께: "))
-        for docname in direct or state.pages_using_unit(path):
+        for docname in direct or state.pages_using_chart(path):
             if links and isinstance(links[-1], nodes.reference):
                 links.append(nodes.Text(", "))
             title = env.titles[docname].astext() if docname in env.titles else docname
@@ -101,7 +101,7 @@ def catalogue_fingerprint(state: ExampleState) -> str:
     """What the catalogue shows; it is re-written only when this changes."""
     sha = hashlib.sha256()
     for path in state.example_files:
-        pages = (state.pages_using(path), state.pages_using_unit(path))
+        pages = (state.pages_using(path), state.pages_using_chart(path))
         sha.update(repr((path, pages, status_signature(state, path))).encode())
     return sha.hexdigest()
 

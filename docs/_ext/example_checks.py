@@ -3,8 +3,12 @@
 The checker (``examplecheck.api:check_paths`` unless ``example_checker`` names another
 ``module:function``) runs when Sphinx decides what to re-read, so every ``{example}`` on every
 page sees the same findings. Results are cached on the environment by content hash: an
-incremental build re-checks only the files (or Helm charts) that changed, and re-reads the
-pages whose badge or warnings changed without their example changing (e.g. a new conf/).
+incremental build re-checks only the units that changed and re-reads the pages whose badge or
+warnings changed without their example changing (e.g. after a change in conf/).
+
+A unit is what the checker must see together: a Helm chart, else an example set (a folder, or
+the folders conf/sets.yaml groups). References across sets, such as a Compose build context in
+another folder, are re-checked when the referring set changes; ``nox -s validate`` checks all.
 """
 
 from __future__ import annotations
@@ -12,17 +16,18 @@ from __future__ import annotations
 import hashlib
 import importlib
 from collections.abc import Callable, Iterable
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
+import yaml
 from example_state import (
     UnitResult,
+    check_unit_of,
     list_example_files,
     merge_info,
     purge_doc,
     repo_root,
     state_of,
     status_signature,
-    unit_key_of,
 )
 from sphinx.application import Sphinx
 from sphinx.environment import BuildEnvironment
@@ -54,6 +59,21 @@ def _conf_fingerprint(root: Path) -> str:
     return sha.hexdigest()
 
 
+def _set_groups(root: Path) -> dict[str, str]:
+    """Folder → set name from conf/sets.yaml ``groups`` (a bad file is the checker's to report)."""
+    try:
+        data = yaml.safe_load((root / "conf" / "sets.yaml").read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError):
+        return {}
+    groups = data.get("groups") if isinstance(data, dict) else None
+    mapping = {}
+    for group in groups if isinstance(groups, list) else []:
+        if isinstance(group, dict) and isinstance(group.get("folders"), list):
+            for folder in group["folders"]:
+                mapping[PurePosixPath(str(folder)).as_posix()] = str(group.get("name"))
+    return mapping
+
+
 def load_checker(dotted: str) -> Check:
     """``module:function`` → the function; a clear build error when it cannot be imported."""
     module_name, _, attr = dotted.partition(":")
@@ -73,9 +93,11 @@ def refresh_checks(
     before = {path: status_signature(state, path) for path in state.example_files}
     salt = _conf_fingerprint(root)
 
+    groups = _set_groups(root)
+    unit_of = {path: check_unit_of(path, files, groups) for path in files}
     grouped: dict[str, list[str]] = {}
     for path in files:
-        grouped.setdefault(unit_key_of(path, files), []).append(path)
+        grouped.setdefault(unit_of[path], []).append(path)
     digests = {unit: _digest(root, members, salt) for unit, members in grouped.items()}
     stale = sorted(u for u, d in digests.items() if getattr(state.units.get(u), "digest", "") != d)
 
@@ -84,7 +106,7 @@ def refresh_checks(
         check = load_checker(app.config.example_checker)
         logger.info("checking %d example unit(s) with %s", len(stale), app.config.example_checker)
         try:
-            report = check([root / unit for unit in stale], root=root)
+            report = check([root / p for unit in stale for p in grouped[unit]], root=root)
         except Exception as exc:  # a missing tool or a bad conf/ must fail the build, clearly
             logger.warning(
                 "the example checker could not run (%s): %s",
@@ -93,23 +115,23 @@ def refresh_checks(
                 type="example",
                 subtype="checker",
             )
-            state.example_files = files
+            state.example_files, state.unit_of = files, unit_of
             state.units = results  # stale units stay unchecked and are retried next build
             return []
         for unit in stale:
             results[unit] = UnitResult(digests[unit])
+        # Findings about conf/ or the pages are the validate session's business, not a page's.
         for path, kind in report.files.items():
-            if path in grouped.get(unit_key_of(path, files), ()):
-                results[unit_key_of(path, files)].files[path] = kind
+            if path in unit_of:
+                results[unit_of[path]].files[path] = kind
         for path, tools in report.checked_by.items():
-            if path in grouped.get(unit_key_of(path, files), ()):
-                results[unit_key_of(path, files)].checked_by[path] = list(tools)
+            if path in unit_of:
+                results[unit_of[path]].checked_by[path] = list(tools)
         for finding in report.findings:
-            # Findings about conf/ or the pages are the validate session's business.
-            if finding.path in grouped.get(unit_key_of(finding.path, files), ()):
-                results[unit_key_of(finding.path, files)].findings.append(finding)
+            if finding.path in unit_of:
+                results[unit_of[finding.path]].findings.append(finding)
     state.units = results
-    state.example_files = files
+    state.example_files, state.unit_of = files, unit_of
 
     after = {path: status_signature(state, path) for path in files}
     changed_paths = {p for p in set(before) | set(after) if before.get(p) != after.get(p)}

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import fnmatch
 
-from example_state import ExampleState, state_of, unit_key_of
+from example_state import ExampleState, chart_or_file, state_of
 from sphinx.application import Sphinx
 from sphinx.environment import BuildEnvironment
 from sphinx.util import logging
@@ -31,12 +31,12 @@ def orphans(state: ExampleState, support: dict[str, str]) -> list[str]:
     which a page includes any file (a chart is one example: its templates need its values).
     """
     shown = {path for used in state.usage.values() for path in used}
-    shown_units = {unit_key_of(path, state.example_files) for path in shown}
+    shown_charts = {chart_or_file(path, state.example_files) for path in shown}
     return [
         path
         for path in state.example_files
         if path not in shown
-        and unit_key_of(path, state.example_files) not in shown_units
+        and chart_or_file(path, state.example_files) not in shown_charts
         and not is_support_file(path, support)
     ]
 

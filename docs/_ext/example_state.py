@@ -50,34 +50,36 @@ class ExampleState:
     refusals: dict[str, list[Refusal]] = field(default_factory=dict)
     catalogue_docs: set[str] = field(default_factory=set)
     example_files: list[str] = field(default_factory=list)
+    # example path -> the unit it was checked in (see check_unit_of)
+    unit_of: dict[str, str] = field(default_factory=dict)
     catalogue_fingerprint: str = ""
 
     # --- the combined view of all units
     def findings_for(self, path: str) -> list:
-        unit = self.units.get(unit_key_of(path, self.example_files))
+        unit = self.units.get(self.unit_of.get(path, ""))
         if unit is None:
             return []
         found = {f for f in unit.findings if f.path == path}
         return sorted(found, key=lambda f: f.sort_key())
 
     def kind_of(self, path: str) -> str:
-        unit = self.units.get(unit_key_of(path, self.example_files))
+        unit = self.units.get(self.unit_of.get(path, ""))
         return unit.files.get(path, "") if unit else ""
 
     def checked_by(self, path: str) -> list[str]:
-        unit = self.units.get(unit_key_of(path, self.example_files))
+        unit = self.units.get(self.unit_of.get(path, ""))
         return list(unit.checked_by.get(path, [])) if unit else []
 
     def pages_using(self, path: str) -> list[str]:
         return sorted(doc for doc, used in self.usage.items() if path in used)
 
-    def pages_using_unit(self, path: str) -> list[str]:
+    def pages_using_chart(self, path: str) -> list[str]:
         """Pages that show any file of the Helm chart ``path`` belongs to (or ``path``)."""
-        unit = unit_key_of(path, self.example_files)
+        bundle = chart_or_file(path, self.example_files)
         return sorted(
             doc
             for doc, used in self.usage.items()
-            if any(unit_key_of(other, self.example_files) == unit for other in used)
+            if any(chart_or_file(other, self.example_files) == bundle for other in used)
         )
 
 
@@ -122,9 +124,22 @@ def chart_root_of(path: str, example_files: Iterable[str]) -> str | None:
     return None
 
 
-def unit_key_of(path: str, example_files: Iterable[str]) -> str:
-    """A chart is checked as one unit (its templates need its values); any other file alone."""
+def chart_or_file(path: str, example_files: Iterable[str]) -> str:
+    """A Helm chart is one example (its templates need its values); any other file is one."""
     return chart_root_of(path, example_files) or path
+
+
+def check_unit_of(path: str, example_files: Iterable[str], set_groups: dict[str, str]) -> str:
+    """What is checked together: the chart, else the checker's example set of the file.
+
+    The checker's cross-file rules (a Service must select a pod template of its set, ...)
+    work on a set: the file's folder, or the group conf/sets.yaml merges it into.
+    """
+    chart = chart_root_of(path, example_files)
+    if chart:
+        return chart
+    folder = PurePosixPath(path).parent.as_posix()
+    return set_groups.get(folder, folder)
 
 
 def status_signature(state: ExampleState, path: str) -> tuple:
