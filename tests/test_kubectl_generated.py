@@ -191,12 +191,44 @@ def check_generation(generation: Generation) -> list[str]:
     return problems
 
 
-GENERATIONS = page_generations(all_command_lines())
+def comment_command_lines(path: Path) -> list[CommandLine]:
+    """The shell commands an example file shows in its comments (``#   kubectl create …``),
+    joined over ``\\`` continuations; they are on the page wherever the file is shown."""
+    found = []
+    lines = path.read_text(encoding="utf-8").splitlines()
+    index = 0
+    while index < len(lines):
+        text = lines[index].strip()
+        start = index + 1
+        index += 1
+        if not text.startswith("#"):
+            continue
+        command = text.lstrip("#").strip()
+        if not command.startswith(("kubectl ", "echo ")):
+            continue
+        while command.endswith("\\") and index < len(lines):
+            command = command[:-1].rstrip() + " " + lines[index].strip().lstrip("#").strip()
+            index += 1
+        found.append(CommandLine(path, start, command, "comment"))
+    return found
+
+
+def example_comment_lines() -> list[CommandLine]:
+    return [
+        line
+        for path in sorted(EXAMPLES.rglob("*.y*ml"))
+        if "templates" not in path.parts
+        for line in comment_command_lines(path)
+    ]
+
+
+GENERATIONS = page_generations(all_command_lines()) + page_generations(example_comment_lines())
 
 
 def test_the_pages_show_generation_commands():
     # The config page's two commands (plus their --dry-run twins) and the Locust ConfigMap.
     assert len(GENERATIONS) >= 4, GENERATIONS
+    assert any(g.where.startswith("examples/") for g in GENERATIONS), "no example comment seen"
 
 
 @needs_kubectl
@@ -252,10 +284,15 @@ def run_base64(line: Base64Line) -> str:
 
 
 def page_secret_values(page: Path) -> dict[str, set[str]]:
-    """base64 values of the data of every Secret example the page includes, by file."""
+    """base64 values of the data of every Secret example the page includes (for an example
+    file: its own Secrets), by file."""
     values: dict[str, set[str]] = {}
-    for relative in _EXAMPLE_DIRECTIVE.findall(page.read_text(encoding="utf-8")):
-        path = EXAMPLES / relative
+    if page.suffix in {".yaml", ".yml"}:
+        included = {page.name: page}
+    else:
+        text = page.read_text(encoding="utf-8")
+        included = {rel: EXAMPLES / rel for rel in _EXAMPLE_DIRECTIVE.findall(text)}
+    for relative, path in included.items():
         if path.suffix not in {".yaml", ".yml"} or not path.is_file():
             continue
         for document in yaml.safe_load_all(path.read_text(encoding="utf-8")):
@@ -279,7 +316,34 @@ def base64_problems(line: Base64Line) -> list[str]:
     return problems
 
 
-BASE64_LINES = [line for page in sorted(DOCS.rglob("*.md")) for line in base64_lines(page)]
+_COMMENT_ARROW = re.compile(r"^(?P<command>.*?)\s+→\s+(?P<shown>\S+)$")
+
+
+def comment_base64_lines() -> list[Base64Line]:
+    """``echo -n 'X' | base64  → Y`` in an example's comments: Y must be what base64 prints
+    and a value of that file's Secret."""
+    found = []
+    for command_line in example_comment_lines():
+        arrow = _COMMENT_ARROW.match(command_line.text)
+        match = _ECHO_BASE64.match(arrow["command"] if arrow else command_line.text)
+        if match:
+            found.append(
+                Base64Line(
+                    command_line.where(),
+                    command_line.page,
+                    match["value"],
+                    newline=match["n"] is None,
+                    decode=match["decode"] is not None,
+                    shown=arrow["shown"] if arrow else None,
+                )
+            )
+    return found
+
+
+BASE64_LINES = [
+    *(line for page in sorted(DOCS.rglob("*.md")) for line in base64_lines(page)),
+    *comment_base64_lines(),
+]
 
 
 def test_the_pages_show_base64_lines():
@@ -360,6 +424,26 @@ def test_a_drifted_base64_line_is_reported(tmp_path):
         "the page shows 'ZXhhbXBsZS1wYXNzd29yZC0xMjM='"
     )
     assert "is in none of ['kubernetes/config/secret.yaml']" in problems[1]
+
+
+def test_comment_commands_are_joined_and_a_drifted_comment_is_reported(tmp_path):
+    example = tmp_path / "secret.yaml"
+    example.write_text(
+        "#   echo -n 'app' | base64   → YXBx\n"
+        "#   kubectl create secret generic s --from-literal=a=b \\\n"
+        "#     --dry-run=client -o yaml\n"
+        "kind: Secret\ndata:\n  db.user: YXBw\n",
+        encoding="utf-8",
+    )
+    echo, create = comment_command_lines(example)
+    assert (create.line, create.text) == (
+        2,
+        "kubectl create secret generic s --from-literal=a=b --dry-run=client -o yaml",
+    )
+    arrow = _COMMENT_ARROW.match(echo.text)
+    assert arrow is not None and arrow["shown"] == "YXBx"
+    line = Base64Line("x", example, "app", newline=False, decode=False, shown=arrow["shown"])
+    assert base64_problems(line) == ["base64 prints 'YXBw', the page shows 'YXBx'"]
 
 
 def test_generation_of_reads_the_object_name():
