@@ -32,6 +32,23 @@ DOCKER_PLUGINS = ("compose", "buildx")
 Runner = Callable[[list[str]], "subprocess.CompletedProcess[str]"]
 
 
+@dataclass(frozen=True)
+class HelpStyle:
+    """How one CLI prints help: the option format, where global flags are listed and go."""
+
+    options: str  # "cobra" (docker, helm: "-f, --values strings") or "kubectl" ("--x='':")
+    global_command: tuple[str, ...] | None  # ("options",): `kubectl options`; None: top help
+    globals_anywhere: bool  # kubectl/helm: after the subcommand too; docker: before it only
+
+
+STYLES = {
+    "docker": HelpStyle("cobra", None, globals_anywhere=False),
+    "kubectl": HelpStyle("kubectl", ("options",), globals_anywhere=True),
+    "helm": HelpStyle("cobra", None, globals_anywhere=True),
+    "minikube": HelpStyle("kubectl", ("options",), globals_anywhere=True),
+}
+
+
 def run_help(argv: list[str]) -> subprocess.CompletedProcess[str]:
     return subprocess.run(argv, capture_output=True, text=True, timeout=30, check=False)
 
@@ -90,9 +107,10 @@ class Cli:
     """One installed CLI (docker or kubectl), its help pages cached per command path."""
 
     def __init__(self, program: str, binary: str | None = None, runner: Runner = run_help):
-        if program not in ("docker", "kubectl"):
+        if program not in STYLES:
             raise ValueError(f"no help parser for {program}")
         self.program = program
+        self.style = STYLES[program]
         self.binary = binary or shutil.which(program)
         self._run = runner
         self._cache: dict[tuple[str, ...], CommandHelp | None] = {}
@@ -106,16 +124,16 @@ class Cli:
         if path not in self._cache:
             completed = self._run([self.binary or self.program, *path, "--help"])
             text = completed.stdout if completed.returncode == 0 else ""
-            self._cache[path] = parse_help(text, self.program)
+            self._cache[path] = parse_help(text, self.style.options)
         return self._cache[path]
 
     def global_flags(self) -> CommandHelp:
         """Flags every command accepts: kubectl's ``kubectl options``, docker's top-level ones."""
         if self._global is None:
-            if self.program == "kubectl":
-                completed = self._run([self.binary or self.program, "options"])
-                text = "Usage:\n  kubectl options\n" + completed.stdout
-                self._global = parse_help(text, "kubectl") or CommandHelp("", False)
+            if self.style.global_command:
+                completed = self._run([self.binary or self.program, *self.style.global_command])
+                text = f"Usage:\n  {self.program} options\n" + completed.stdout
+                self._global = parse_help(text, self.style.options) or CommandHelp("", False)
             else:
                 self._global = self.help(()) or CommandHelp("", False)
         return self._global
@@ -123,8 +141,8 @@ class Cli:
     def _flag(self, current: CommandHelp, at_top: bool, long: str | None, short: str | None):
         """Whether the flag takes a value, or None when the command does not know it."""
         tables = [current]
-        # docker's global flags go before the subcommand; kubectl's go anywhere
-        if self.program == "kubectl" or at_top:
+        # docker's global flags go before the subcommand; kubectl's and helm's go anywhere
+        if self.style.globals_anywhere or at_top:
             tables.append(self.global_flags())
         for table in tables:
             if long is not None and long in table.long:

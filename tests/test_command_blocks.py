@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import re
-import shutil
 import subprocess
 import warnings
 from collections import Counter
@@ -21,7 +20,7 @@ from tests.clicheck import CheckResult, Cli, CommandHelp, parse_help
 from tests.doc_commands import ROOT, CommandLine, command_lines, commands_of, pages, simple_commands
 
 PROGRAMS = ("docker", "kubectl", "helm", "minikube")
-CHECKABLE = {"docker": Cli("docker"), "kubectl": Cli("kubectl")}  # help parsers exist for these
+CHECKABLE = {program: Cli(program) for program in PROGRAMS}  # each absent one reports itself
 
 # Flags the site's newest CLI has and an older installed one lacks: on an older CLI the finding
 # becomes a "not checked" warning; on that version or newer the flag is checked like any other.
@@ -65,13 +64,9 @@ def older_cli_excuse(problem: str, installed: tuple[int, int] | None) -> str | N
 
 def check_command(argv: list[str]) -> CheckResult:
     cli = CHECKABLE.get(argv[0])
-    if cli is not None:
-        return cli.check(argv)
-    # helm and minikube: checked only where installed, by the same help parsing (cobra)
-    installed = shutil.which(argv[0])
-    if installed is None:
-        return CheckResult(absent=argv[0], command=argv[0])
-    return CheckResult(absent=f"{argv[0]} (no help parser)", command=argv[0])
+    if cli is None:
+        return CheckResult(absent=f"{argv[0]} (no help parser)", command=argv[0])
+    return cli.check(argv)
 
 
 def page_problems(
@@ -240,9 +235,119 @@ def test_absent_cli_is_reported_not_failed():
     fake = Cli("docker", binary=None)
     fake.binary = None
     assert fake.check(["docker", "ps"]).absent == "docker"
-    assert check_command(["minikube-not-installed-here", "start"]).absent == (
-        "minikube-not-installed-here"
+    assert check_command(["podman", "ps"]).absent == "podman (no help parser)"
+
+
+def _fake_cli(program: str, helps: dict[tuple[str, ...], str]) -> Cli:
+    """A CLI whose --help pages are given: the help text per command path (and "options")."""
+
+    def runner(argv):
+        import subprocess
+
+        words = tuple(w for w in argv[1:] if w != "--help")
+        text = helps.get(words)
+        return subprocess.CompletedProcess(argv, 0 if text else 1, stdout=text or "", stderr="")
+
+    return Cli(program, binary=program, runner=runner)
+
+
+# Shaped like helm v3/v4 (cobra's default template) and minikube (kubectl's template).
+HELM_TOP = """Usage:
+  helm [command]
+
+Available Commands:
+  install     install a chart
+  repo        add, list, remove, update, and index chart repositories
+
+Flags:
+  -h, --help                        help for helm
+      --kube-context string         name of the kubeconfig context to use
+  -n, --namespace string            namespace scope for this request
+"""
+HELM_INSTALL = """Usage:
+  helm install [NAME] [CHART] [flags]
+
+Flags:
+      --atomic                 if set, the installation process deletes the installation on failure
+      --create-namespace       create the release namespace if not present
+  -f, --values strings         specify values in a YAML file or a URL (can specify multiple)
+      --set stringArray        set values on the command line
+
+Global Flags:
+  -n, --namespace string            namespace scope for this request
+"""
+HELM_REPO = """Usage:
+  helm repo [command]
+
+Available Commands:
+  add         add a chart repository
+"""
+HELM_REPO_ADD = (
+    "Usage:\n  helm repo add [NAME] [URL] [flags]\n\nFlags:\n      --force-update   replace\n"
+)
+MINIKUBE_TOP = """Basic Commands:
+  start            Starts a local Kubernetes cluster
+  addons           Enable or disable a minikube addon
+
+Usage:
+  minikube [flags] [options]
+"""
+MINIKUBE_START = """Options:
+    --cpus='2':
+	Number of CPUs allocated to Kubernetes.
+
+    --driver='':
+	Driver is one of: docker, kvm2
+
+    --force=false:
+	Force minikube to perform possibly dangerous operations
+
+Usage:
+  minikube start [flags] [options]
+"""
+MINIKUBE_OPTIONS = """The following options can be passed to any command:
+
+    -p, --profile='minikube':
+	The name of the minikube VM being used.
+"""
+
+
+def test_helm_help_is_parsed_like_cobra():
+    helm = _fake_cli(
+        "helm",
+        {
+            (): HELM_TOP,
+            ("install",): HELM_INSTALL,
+            ("repo",): HELM_REPO,
+            ("repo", "add"): HELM_REPO_ADD,
+        },
     )
+    ok = "helm install web ./chart -n prod --create-namespace -f values-prod.yaml --set a=b"
+    assert helm.check(simple_commands(ok)[0]).problems == []
+    assert helm.check(["helm", "repo", "add", "x", "https://x", "--force-update"]).problems == []
+    assert helm.check(["helm", "install", "web", "./c", "--atomc"]).problems == [
+        "`helm install` has no flag --atomc"
+    ]
+    assert helm.check(["helm", "repo", "ad", "x"]).problems == [
+        "`helm repo` has no subcommand 'ad'"
+    ]
+    assert helm.check(["helm", "instal", "web"]).problems == ["`helm` has no subcommand 'instal'"]
+
+
+def test_minikube_help_is_parsed_like_kubectl():
+    minikube = _fake_cli(
+        "minikube",
+        {(): MINIKUBE_TOP, ("start",): MINIKUBE_START, ("options",): MINIKUBE_OPTIONS},
+    )
+    assert (
+        minikube.check(["minikube", "start", "--cpus", "4", "-p", "dev", "--force"]).problems == []
+    )
+    assert minikube.check(["minikube", "start", "--cpu=4"]).problems == [
+        "`minikube start` has no flag --cpu"
+    ]
+    assert minikube.check(["minikube", "strat"]).problems == [
+        "`minikube` has no subcommand 'strat'"
+    ]
 
 
 def test_missing_docker_plugin_is_absent_not_bogus():
