@@ -342,6 +342,9 @@ def test_badge_labels_are_compact(labels: list[str], badge: list[str]) -> None:
         ("helm/web-app/templates/_helpers.tpl", "text"),
         ("docker/spring-boot/Dockerfile", "dockerfile"),
         ("locust/locustfile.py", "python"),
+        ("compose/scale-with-proxy/nginx.conf", "nginx"),
+        ("docker/spring-boot/.dockerignore", "text"),
+        ("kubernetes/config/application.properties", "properties"),
     ],
 )
 def test_language_by_file_type(path: str, language: str) -> None:

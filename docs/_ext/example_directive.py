@@ -27,6 +27,9 @@ from sphinx.util.typing import ExtensionMetadata
 _LANGUAGE_BY_NAME = {
     "Dockerfile": "dockerfile",
     "Containerfile": "dockerfile",
+    "nginx.conf": "nginx",
+    ".dockerignore": "text",
+    ".env": "bash",
 }
 _LANGUAGE_BY_SUFFIX = {
     ".yaml": "yaml",
@@ -37,7 +40,6 @@ _LANGUAGE_BY_SUFFIX = {
     ".properties": "properties",
     ".tpl": "text",
     ".txt": "text",
-    ".env": "bash",
     ".dockerfile": "dockerfile",
 }
 
