@@ -118,3 +118,42 @@ def test_rules_tolerate_documents_that_fail_their_schema(tmp_path):
         "  selector: {matchLabels: [x]}\n",
     )
     check_document(document)  # No exception: schema findings report these shapes.
+
+
+ODD_VALUES = (None, 0, -1, True, "x", "", [], {}, [1, "a"], {"a": [None]}, 70000, 1.5)
+
+
+def _subtree_paths(node, path=()):
+    yield path
+    if isinstance(node, dict):
+        for key, value in node.items():
+            yield from _subtree_paths(value, (*path, key))
+    elif isinstance(node, list):
+        for index, value in enumerate(node):
+            yield from _subtree_paths(value, (*path, index))
+
+
+def _replaced(node, path, value):
+    if not path:
+        return value
+    copy = dict(node) if isinstance(node, dict) else list(node)
+    copy[path[0]] = _replaced(node[path[0]], path[1:], value)
+    return copy
+
+
+def test_no_rule_raises_on_any_odd_value_anywhere():
+    """Every subtree of the valid set replaced by odd values: findings, never a traceback."""
+    from examplecheck.kubernetes.crossfile import SetsConfig, check_sets
+
+    documents = load(FIXTURES / "valid")
+    mutations = 0
+    for index, document in enumerate(documents):
+        for path in list(_subtree_paths(document.data)):
+            for value in ODD_VALUES:
+                mutated = _replaced(document.data, path, value)
+                twin = type(document)(document.source, document.index, mutated, document.line)
+                others = [*documents[:index], twin, *documents[index + 1 :]]
+                check_document(twin)
+                check_sets(others, SetsConfig())
+                mutations += 1
+    assert mutations > 2000

@@ -131,3 +131,17 @@ def test_pointer_and_dotted_paths():
 def test_findings_of_a_multi_document_file_point_into_the_right_document():
     sets = FIXTURES / "sets" / "httproute-port-missing"
     assert brief(run(sets).findings) == [("all.yaml", 34, "k8s-backend-port-missing")]
+
+
+def test_schema_engine_turns_odd_values_into_findings_not_tracebacks():
+    from test_kubernetes_apirules import ODD_VALUES, _replaced, _subtree_paths
+
+    (document, *_) = load(FIXTURES / "valid" / "app.yaml")
+    twins = [
+        type(document)(document.source, 0, _replaced(document.data, path, value), document.line)
+        for path in list(_subtree_paths(document.data))[1:]
+        for value in ODD_VALUES
+    ]
+    result = check_kubernetes(twins, versions=VERSIONS, root=REPO, engine="builtin")
+    assert result.fatal is None
+    assert len(result.findings) > len(twins) // 2  # Most odd values are schema errors.

@@ -332,7 +332,11 @@ def _probe_ports(container: dict) -> Iterator[tuple[str, str, Any]]:
 
 def check_probe_ports(obj: Obj, emit: Emit) -> None:
     for path, container in obj.containers:
-        names = {as_dict(p).get("name") for p in as_list(container.get("ports"))}
+        names = {
+            n
+            for p in as_list(container.get("ports"))
+            if isinstance(n := as_dict(p).get("name"), str)
+        }
         for probe, handler, port in _probe_ports(container):
             named = handler != "grpc" and isinstance(port, str) and not port.isdigit()
             if named and port not in names:
@@ -455,7 +459,7 @@ def parse_quantity(value: Any) -> Decimal | None:
 def check_resources(obj: Obj, emit: Emit) -> None:
     for path, container in obj.containers:
         resources = as_dict(container.get("resources"))
-        parsed: dict[str, dict[str, Decimal]] = {}
+        parsed: dict[str, dict[str, tuple[Decimal, Any]]] = {}
         for section in ("requests", "limits"):
             parsed[section] = {}
             for name, raw in as_dict(resources.get(section)).items():
@@ -464,17 +468,16 @@ def check_resources(obj: Obj, emit: Emit) -> None:
                 if value is None and isinstance(raw, str | int | float):
                     emit(where, RULE_QUANTITY, f'{dotted(where)}: "{raw}" is not a valid quantity')
                 elif value is not None:
-                    parsed[section][str(name)] = value
-        for name, request in parsed["requests"].items():
+                    parsed[section][str(name)] = (value, raw)
+        for name, (request, raw_request) in parsed["requests"].items():
             limit = parsed["limits"].get(name)
-            if limit is not None and request > limit:
+            if limit is not None and request > limit[0]:
                 where = (*path, "resources", "requests", name)
                 emit(
                     where,
                     RULE_REQUEST_LIMIT,
                     f'container "{container.get("name", "?")}" requests more {name} '
-                    f"({resources['requests'][name]}) than its limit "
-                    f"({resources['limits'][name]})",
+                    f"({raw_request}) than its limit ({limit[1]})",
                 )
 
 
