@@ -22,6 +22,7 @@ _ASSIGNMENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*=")
 _SEPARATORS = {"|", "||", "&&", ";", "&", "|&"}
 _REDIRECTIONS = {">", ">>", "<", "<<", ">&", "<&", "&>", "&>>", "<<<", ">|"}
 _PREFIXES = {"sudo", "time", "exec", "command", "env"}
+_CODE_DIRECTIVES = {"{code-block}", "{code}", "{sourcecode}"}
 SUBSTITUTION = "SUBST"  # stands in for a $(...) whose body is checked on its own
 
 
@@ -41,8 +42,10 @@ def pages(docs: Path = DOCS) -> list[Path]:
     return sorted(p for p in docs.rglob("*.md") if "_build" not in p.parts)
 
 
-def shell_blocks(text: str) -> Iterator[tuple[str, int, list[str]]]:
-    """(language, first content line, lines) of every console/bash fenced block."""
+def shell_blocks(text: str, offset: int = 0) -> Iterator[tuple[str, int, list[str]]]:
+    """(language, first content line, lines) of every console/bash fenced block, also inside
+    MyST directives fenced with backticks (```` ````{tab-item} ```` holding ```` ```console ````)
+    and ``{code-block} console`` directives."""
     lines = text.splitlines()
     index = 0
     while index < len(lines):
@@ -50,15 +53,19 @@ def shell_blocks(text: str) -> Iterator[tuple[str, int, list[str]]]:
         if not match:
             index += 1
             continue
-        fence, info = match["fence"], match["info"].strip()
-        language = info.split()[0] if info else ""
+        fence, info = match["fence"], match["info"].strip().split()
+        language = info[0] if info else ""
+        if language in _CODE_DIRECTIVES:
+            language = info[1] if len(info) > 1 else ""
         body_start = index + 1
         end = body_start
         closing = re.compile(rf"^\s*{re.escape(fence[0])}{{{len(fence)},}}\s*$")
         while end < len(lines) and not closing.match(lines[end]):
             end += 1
         if language in SHELL_LANGUAGES:
-            yield SHELL_LANGUAGES[language], body_start + 1, lines[body_start:end]
+            yield SHELL_LANGUAGES[language], offset + body_start + 1, lines[body_start:end]
+        elif language.startswith("{"):  # a directive whose content is Markdown again
+            yield from shell_blocks("\n".join(lines[body_start:end]), offset + body_start)
         index = end + 1
 
 

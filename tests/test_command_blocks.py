@@ -377,3 +377,16 @@ def test_parse_kubectl_help_reads_booleans_and_values():
         long={"all-namespaces": False, "output": True},
         short={"A": False, "o": True},
     )
+
+
+def test_blocks_inside_directives_and_code_block_directives_are_found(tmp_path):
+    page = tmp_path / "page.md"
+    page.write_text(
+        "# x\n````{tab-item} a\n```console\n$ kubectl get pods --colour\n```\n````\n\n"
+        "```{code-block} bash\n:caption: x\ndocker contaner ls\n```\n",
+        encoding="utf-8",
+    )
+    assert [(line.line, line.text) for line in command_lines(page)] == [
+        (4, "kubectl get pods --colour"),
+        (10, "docker contaner ls"),
+    ]
