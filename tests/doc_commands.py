@@ -22,6 +22,7 @@ _ASSIGNMENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*=")
 _SEPARATORS = {"|", "||", "&&", ";", "&", "|&"}
 _REDIRECTIONS = {">", ">>", "<", "<<", ">&", "<&", "&>", "&>>", "<<<", ">|"}
 _PREFIXES = {"sudo", "time", "exec", "command", "env"}
+_DIRECTIVE_OPTION = re.compile(r"^:[\w-]+:(\s|$)")
 _CODE_DIRECTIVES = {"{code-block}", "{code}", "{sourcecode}"}
 SUBSTITUTION = "SUBST"  # stands in for a $(...) whose body is checked on its own
 
@@ -88,8 +89,8 @@ def _block_commands(
             if not stripped.startswith("$ "):
                 continue  # output, not a command
             stripped = stripped[2:]
-        elif not stripped or stripped.startswith("#"):
-            continue
+        elif not stripped or stripped.startswith("#") or _DIRECTIVE_OPTION.match(stripped):
+            continue  # blank, a comment, or a MyST option such as ":caption: x"
         parts = [stripped]
         # A trailing backslash continues the command on the next line (console: "> " optional).
         while parts[-1].endswith("\\") and index < len(body):
