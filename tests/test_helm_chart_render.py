@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import copy
 import re
+import shutil
+import subprocess
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -109,9 +111,9 @@ def lint_problems(chart: Path, values: dict[str, Any]) -> list[str]:
     ] + list(report.get("errors") or [])
 
 
-def render(chart: Path, values: dict[str, Any]) -> dict[str, str]:
+def render(chart: Path, values: dict[str, Any], release: str = RELEASE) -> dict[str, str]:
     with helm.Chart.load(str(chart)) as loaded:
-        return loaded.render(values or None, name=RELEASE, namespace="default")
+        return loaded.render(values or None, name=release, namespace="default")
 
 
 def yaml_manifests(manifests: dict[str, str]) -> dict[str, str]:
@@ -206,6 +208,39 @@ def test_prod_values_change_what_renders():
         if isinstance(doc, dict) and doc.get("kind") == "Deployment"
     )
     assert deployment["spec"]["replicas"] == prod.values()["replicaCount"]
+
+
+# --- the real helm binary, where installed (CI pins one) -------------------------------------
+
+HELM_BINARY = shutil.which("helm")
+TEMPLATE_LINES = [
+    (command_line, argv)
+    for command_line, argv in commands_of(all_command_lines(), "helm")
+    if argv[1:2] == ["template"]
+]
+
+
+def documents_by_name(text: str) -> dict[tuple[str, str], dict]:
+    return {
+        (doc["kind"], doc["metadata"]["name"]): doc
+        for doc in yaml.safe_load_all(text)
+        if isinstance(doc, dict) and "kind" in doc
+    }
+
+
+@pytest.mark.skipif(HELM_BINARY is None, reason="no helm binary here; helm_python renders above")
+@pytest.mark.parametrize(
+    ("command_line", "argv"), TEMPLATE_LINES, ids=[c.where() for c, _ in TEMPLATE_LINES]
+)
+def test_page_helm_template_matches_the_sdk_render(command_line, argv):
+    completed = subprocess.run(
+        [HELM_BINARY, *argv[1:]], cwd=ROOT, capture_output=True, text=True, timeout=60
+    )
+    assert completed.returncode == 0, completed.stderr
+    values = next(v for v in page_values_sets() if v.label == command_line.where()).values()
+    release = argv[2]  # helm template RELEASE CHART …
+    sdk = "\n---\n".join(yaml_manifests(render(CHART, values, release)).values())
+    assert documents_by_name(completed.stdout) == documents_by_name(sdk)
 
 
 # --- seeded drift ------------------------------------------------------------------------------
