@@ -213,10 +213,11 @@ def test_prod_values_change_what_renders():
 # --- the real helm binary, where installed (CI pins one) -------------------------------------
 
 HELM_BINARY = shutil.which("helm")
-TEMPLATE_LINES = [
+_CHART_COMMANDS = {values.label for values in page_values_sets()}
+TEMPLATE_LINES = [  # the page's `helm template` lines that render this chart
     (command_line, argv)
     for command_line, argv in commands_of(all_command_lines(), "helm")
-    if argv[1:2] == ["template"]
+    if argv[1:2] == ["template"] and command_line.where() in _CHART_COMMANDS
 ]
 
 
