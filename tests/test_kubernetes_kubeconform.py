@@ -272,3 +272,19 @@ def test_rendered_text_is_checked_not_the_file_on_disk(fake, tmp_path):
     document = YamlDocument(SourceText(display, rendered), 0, data, 1)
     result = check_kubernetes([document], versions=VERSIONS, root=REPO, engine="kubeconform")
     assert ("k8s-schema-type", 6) in [(f.rule, f.line) for f in result.findings]
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(kubeconform.find_binary() is None, reason="no kubeconform binary here")
+def test_real_kubeconform_agrees_with_the_builtin_engine():
+    """Where CI installs kubeconform: the same rules at the same places, no tool errors.
+
+    This also proves kubeconform resolves the offline copy's references without the network:
+    an unresolved reference makes kubeconform report the resource as an error.
+    """
+    builtin = run(*AGREEMENT_INPUTS, engine="builtin")
+    external = run(*AGREEMENT_INPUTS, engine="kubeconform")
+    assert external.fatal is None
+    assert [f for f in external.findings if f.rule == "k8s-schema-tool-error"] == []
+    where = sorted((f.path, f.line, f.column, f.rule) for f in builtin.findings)
+    assert sorted((f.path, f.line, f.column, f.rule) for f in external.findings) == where
