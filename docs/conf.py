@@ -27,6 +27,7 @@ extensions = [
     "example_directive",
     "example_catalogue",
     "korean_search",
+    "cron_schedule",
 ]
 
 source_suffix = {".md": "markdown"}
