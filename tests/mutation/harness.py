@@ -1,0 +1,213 @@
+"""Find the real examples, build their mutants, check every mutant in one checker run.
+
+Each mutant lives in its own copy of its example's folder (so the set rules see the rest of
+the set); the folders around it are symlinks to the real ones (so `../../docker/...` build
+contexts still resolve). All copies go through one ``check_paths`` call: hadolint and the
+Kubernetes schema engine then start once for the whole run instead of once per mutant.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import re
+import shutil
+import time
+from collections import defaultdict
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+from examplecheck.api import check_paths
+from examplecheck.findings import Finding, Severity
+
+from .operators import COMPOSE, DOCKERFILE, KUBERNETES, OPERATORS, Context, Mutant, mutants_for
+from .yamltext import YamlContext
+
+ROOT = Path(__file__).resolve().parents[2]
+EXAMPLES = ROOT / "examples"
+_COMPOSE_NAME = re.compile(r"^(docker-)?compose([.-][\w.-]*)?\.ya?ml$")
+_DOCKERFILE_NAME = re.compile(r"^(Dockerfile|Containerfile)(\.[\w.-]+)?$")
+
+# Files under examples/ no operator mutates, by reason. Anything else that is not a
+# Kubernetes manifest, Compose file or Dockerfile fails test_every_example_is_mutated.
+NOT_MUTATED_SUFFIXES = {
+    ".conf": "nginx configuration: data of a Compose example, no checker rule reads inside it",
+    ".properties": "Spring properties: data of a ConfigMap example, not parsed by the checker",
+    ".py": "locustfile: Python, checked by ruff/py_compile in tests/test_locust.py",
+    ".dockerignore": "build-context filter of a Dockerfile: no syntax to break",
+}
+NOT_MUTATED_CHARTS = (
+    "Helm chart files: templates are Go templates, not YAML; the chart is rendered and its "
+    "output checked by tests/test_helm_chart.py, so text mutants of templates would test "
+    "Go template syntax, not the manifests"
+)
+
+
+SET_CLASSES = frozenset({"set-reference"})
+LAST_RUN: dict = {}  # filled by the test module's batch fixture, read by conftest's summary
+
+
+@dataclass(frozen=True)
+class Example:
+    path: Path  # absolute
+    kind: str
+
+    @property
+    def relative(self) -> str:
+        return self.path.relative_to(ROOT).as_posix()
+
+
+def find_examples() -> tuple[list[Example], dict[str, str]]:
+    """The mutable examples, and every other file under examples/ with why it is left out."""
+    examples: list[Example] = []
+    skipped: dict[str, str] = {}
+    charts = {p.parent for p in EXAMPLES.rglob("Chart.yaml")}
+    for path in sorted(p for p in EXAMPLES.rglob("*") if p.is_file()):
+        relative = path.relative_to(ROOT).as_posix()
+        if "__pycache__" in path.parts:
+            continue
+        if any(path.is_relative_to(chart) for chart in charts):
+            skipped[relative] = NOT_MUTATED_CHARTS
+        elif _DOCKERFILE_NAME.match(path.name):
+            examples.append(Example(path, DOCKERFILE))
+        elif _COMPOSE_NAME.match(path.name):
+            examples.append(Example(path, COMPOSE))
+        elif path.suffix in (".yaml", ".yml") and _is_manifest(path):
+            examples.append(Example(path, KUBERNETES))
+        else:
+            key = path.name if path.name.startswith(".") else path.suffix
+            skipped[relative] = NOT_MUTATED_SUFFIXES.get(key, "")
+    return examples, skipped
+
+
+def _is_manifest(path: Path) -> bool:
+    documents = [d for d in yaml.safe_load_all(path.read_text("utf-8")) if d is not None]
+    return bool(documents) and all(
+        isinstance(d, dict) and "apiVersion" in d and "kind" in d for d in documents
+    )
+
+
+def custom_kinds() -> frozenset[str]:
+    """Kinds conf/crds.yaml lists as not schema-checked offline (Gateway API)."""
+    data = yaml.safe_load((ROOT / "conf" / "crds.yaml").read_text("utf-8")) or {}
+    return frozenset(
+        kind
+        for entry in data.get("custom_resources") or []
+        if not entry.get("schema_checked", True)
+        for kind in entry.get("kinds") or []
+    )
+
+
+def context_for(example: Example) -> Context:
+    text = example.path.read_text("utf-8")
+    parsed = YamlContext.parse(text) if example.kind != DOCKERFILE else None
+    return Context(example.kind, example.relative, text, parsed, custom_kinds())
+
+
+def all_mutants() -> list[tuple[Example, Mutant]]:
+    examples, _ = find_examples()
+    return [(e, m) for e in examples for m in mutants_for(context_for(e).text, context_for(e))]
+
+
+# --- the batch run ---------------------------------------------------------------------------
+
+
+@dataclass
+class Verdict:
+    killed: bool
+    said: list[str]  # what the checker reported on the mutated file (errors), for reports
+
+
+@dataclass
+class BatchResult:
+    verdicts: dict[int, Verdict]  # index into the mutant list
+    baseline_errors: dict[str, list[str]]  # example folder -> errors on the unmutated copy
+    seconds: float
+    files_checked: int
+    by_operator: dict[str, list[bool]] = field(default_factory=lambda: defaultdict(list))
+
+
+def _workspace(tmp: Path, folder: Path, name: str, *, siblings: bool) -> Path:
+    """A folder next to the copy of ``folder`` under ``tmp/examples`` (same depth, so
+    `../../docker/...` references resolve), holding its files when ``siblings``."""
+    target = tmp / folder.relative_to(ROOT).parent / f"{folder.name}__{name}"
+    target.mkdir()
+    if siblings:
+        for child in folder.iterdir():
+            if child.is_file():
+                shutil.copyfile(child, target / child.name)
+            else:
+                (target / child.name).symlink_to(child)
+    return target
+
+
+def run_batch(mutants: list[tuple[Example, Mutant]], tmp: Path) -> BatchResult:
+    """Write every mutant (and one clean copy per folder) and check them in one call."""
+    shutil.copytree(EXAMPLES, tmp / EXAMPLES.name)  # what references outside a folder reach
+    jobs: list[tuple[int, Path]] = []  # (mutant index, mutated file)
+    baselines: dict[Path, Path] = {}  # real folder -> copied folder
+    groups: list[list[Path]] = []  # one group per copied folder: a set never spans groups
+    for folder in sorted({e.path.parent for e, _ in mutants}):
+        copy = _workspace(tmp, folder, "base", siblings=True)
+        baselines[folder] = copy
+        groups.append(sorted(p for p in copy.iterdir() if p.is_file()))
+    for index, (example, mutant) in enumerate(mutants):
+        # Set rules need the whole set in the run; Compose files and Dockerfiles refer to
+        # their siblings on disk. A manifest under any other rule is judged on its own.
+        in_set = defect_class(mutant.operator) in SET_CLASSES or example.kind != KUBERNETES
+        copy = _workspace(tmp, example.path.parent, f"m{index}", siblings=in_set)
+        mutated = copy / example.path.name
+        mutated.write_bytes(mutant.mutated_text.encode("utf-8"))
+        jobs.append((index, mutated))
+        if defect_class(mutant.operator) in SET_CLASSES:
+            groups.append(sorted(p for p in copy.iterdir() if p.is_file()))
+        else:
+            groups.append([mutated])
+    started = time.perf_counter()
+    errors: dict[str, list[Finding]] = defaultdict(list)
+    for finding in check_in_parallel(groups):
+        if finding.severity is Severity.ERROR:
+            errors[finding.path].append(finding)
+    seconds = time.perf_counter() - started
+    baseline_errors = {
+        folder.relative_to(ROOT).as_posix(): [
+            f"{Path(f.path).name}:{f.line} {f.rule}"
+            for p in copy.iterdir()
+            for f in errors.get(p.as_posix(), [])
+        ]
+        for folder, copy in baselines.items()
+    }
+    result = BatchResult({}, baseline_errors, seconds, sum(map(len, groups)))
+    for index, mutated in jobs:
+        mutant = mutants[index][1]
+        found = sorted(errors.get(mutated.as_posix(), []), key=lambda f: (f.line, f.rule))
+        killed = any(
+            f.rule in mutant.expected_rules and f.line in mutant.region_lines for f in found
+        )
+        said = [f"{f.line}:{f.rule}: {f.message[:160]}" for f in found]
+        result.verdicts[index] = Verdict(killed, said)
+        result.by_operator[mutant.operator].append(killed)
+    return result
+
+
+def check_in_parallel(groups: list[list[Path]]) -> list[Finding]:
+    """``check_paths`` over the groups, split across the CPUs (yamllint, pure Python, is most
+    of the time and runs once per copied file)."""
+    workers = max(1, min(len(os.sched_getaffinity(0)), 4, len(groups)))
+    chunks = [[f for group in groups[i::workers] for f in group] for i in range(workers)]
+    if workers == 1:
+        return _check(chunks[0])
+    context = multiprocessing.get_context("fork")  # the workers inherit imports and schemas
+    with ProcessPoolExecutor(workers, mp_context=context) as pool:
+        return [f for found in pool.map(_check, chunks) for f in found]
+
+
+def _check(files: list[Path]) -> list[Finding]:
+    return check_paths(files, root=ROOT).findings
+
+
+def defect_class(operator_name: str) -> str:
+    return OPERATORS[operator_name][0]
