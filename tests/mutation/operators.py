@@ -19,8 +19,8 @@ from .yamltext import (
     Entry,
     YamlContext,
     delete_entry,
-    last_line,
     insert_after,
+    last_line,
     lines_of,
     replace_span,
     set_line,
@@ -206,9 +206,7 @@ def k8s_wrong_type(text: str, ctx: Context) -> list[Mutant]:
     for doc in _docs(ctx):
         for name in INTEGER_FIELDS:
             entries = [
-                e
-                for e in _inline_scalars(ctx, name, doc)
-                if e.value.tag == "tag:yaml.org,2002:int"
+                e for e in _inline_scalars(ctx, name, doc) if e.value.tag == "tag:yaml.org,2002:int"
             ]
             if entries:
                 entry = entries[0]
@@ -452,8 +450,8 @@ def k8s_job_restart_always(text: str, ctx: Context) -> list[Mutant]:
     for doc in _docs(ctx):
         if ctx.yaml.kind(doc) in ("Job", "CronJob"):
             for entry in _inline_scalars(ctx, "restartPolicy", doc):
-                mutant = _set(ctx, entry, "Always", "restartPolicy: Always", "k8s-job-restart-policy")
-                out.append(mutant)
+                description = "restartPolicy: Always"
+                out.append(_set(ctx, entry, "Always", description, "k8s-job-restart-policy"))
     return out
 
 
@@ -477,7 +475,8 @@ def k8s_cron_timezone_invalid(text: str, ctx: Context) -> list[Mutant]:
             continue
         entry = ctx.yaml.find(doc, ("spec", "timeZone"))
         if entry:
-            out.append(_set(ctx, entry, '"Asia/Sejong"', "timeZone Asia/Sejong", "k8s-cron-timezone"))
+            description = "timeZone Asia/Sejong"
+            out.append(_set(ctx, entry, '"Asia/Sejong"', description, "k8s-cron-timezone"))
         elif (schedule := ctx.yaml.find(doc, ("spec", "schedule"))) is not None:
             indent = " " * schedule.key.start_mark.column
             mutated = insert_after(text, schedule.line, f'{indent}timeZone: "Asia/Sejong"')
@@ -727,7 +726,8 @@ def set_config_ref_missing(text: str, ctx: Context) -> list[Mutant]:
             holder = entry.path[-2] if len(entry.path) > 1 else None
             is_name = entry.name == "name" and holder in REF_HOLDERS
             is_secret_volume = entry.name == "secretName" and holder == "secret"
-            if (is_name or is_secret_volume) and entry.value_is_inline_scalar and holder not in seen:
+            wanted = (is_name or is_secret_volume) and entry.value_is_inline_scalar
+            if wanted and holder not in seen:
                 seen.add(str(holder))
                 out.append(_rename(ctx, entry, f"{holder}.name", "k8s-ref-missing"))
     return out
@@ -834,7 +834,7 @@ def docker_missing_from(text: str, ctx: Context) -> list[Mutant]:
 @operator("dockerfile", DOCKERFILE)
 def docker_expose_out_of_range(text: str, ctx: Context) -> list[Mutant]:
     """`EXPOSE 70000`: not a port."""
-    for number, name, line in _instructions(text):
+    for number, name, _line in _instructions(text):
         if name == "EXPOSE":
             mutated = set_line(text, number, "EXPOSE 70000")
             return [_m("EXPOSE 70000", mutated, {number}, "DL3011")]
