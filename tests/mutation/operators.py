@@ -158,6 +158,33 @@ def yaml_duplicate_key(text: str, ctx: Context) -> list[Mutant]:
     ]
 
 
+@operator("yaml-syntax", KUBERNETES)
+def yaml_missing_document_separator(text: str, ctx: Context) -> list[Mutant]:
+    """Delete the `---` between two documents: the second object's keys repeat the first's.
+    Reported on the first repeated key, the first key of the former second document."""
+    if len(ctx.yaml.documents) < 2:
+        return []
+    second = ctx.yaml.documents[1][1]
+    if not isinstance(second, yaml.MappingNode):
+        return []
+    first_key_line = second.value[0][0].start_mark.line + 1
+    lines = lines_of(text)
+    separator = next(
+        (n for n in range(first_key_line - 1, 0, -1) if lines[n - 1].startswith("---")), None
+    )
+    if separator is None:
+        return []
+    del lines[separator - 1]
+    return [
+        _m(
+            "delete the --- before document 2",
+            "".join(lines),
+            {first_key_line - 1},
+            "yamllint-key-duplicates",
+        )
+    ]
+
+
 # --- Kubernetes schema --------------------------------------------------------------------
 
 UNKNOWN_FIELD = "k8s-schema-unknown-field"
@@ -216,6 +243,43 @@ def k8s_wrong_type(text: str, ctx: Context) -> list[Mutant]:
                 port_name = ("k8s-invalid-port",) if ctx.yaml.kind(doc) == "NetworkPolicy" else ()
                 out.append(_set(ctx, entry, new, f"{name}: {new}", SCHEMA_TYPE, *port_name))
                 break
+    return out
+
+
+@operator("schema", KUBERNETES)
+def k8s_misspelled_kind(text: str, ctx: Context) -> list[Mutant]:
+    """`kind: Deploymnet`: no schema serves that kind."""
+    out = []
+    for doc in _docs(ctx):
+        entry = ctx.yaml.find(doc, ("kind",))
+        if entry and entry.value_is_inline_scalar and len(entry.value.value) > 3:
+            word = entry.value.value
+            wrong = word[:-3] + word[-2] + word[-3] + word[-1]  # swap two letters
+            out.append(_set(ctx, entry, wrong, f"kind: {wrong}", "k8s-unknown-kind"))
+    return out
+
+
+@operator("schema", KUBERNETES)
+def k8s_string_map_value_not_string(text: str, ctx: Context) -> list[Mutant]:
+    """A number where Kubernetes wants a string: a label `version: 1.0`, a ConfigMap value
+    `port: 8080`, an env `value: 8080`. YAML makes them numbers; the API rejects them."""
+    out = []
+    for doc in _docs(ctx):
+        candidates = [
+            e
+            for e in ctx.yaml.under((), doc)
+            if e.value_is_inline_scalar
+            and e.value.style is None
+            and (
+                e.path[:2] == ("metadata", "labels")
+                or (ctx.yaml.kind(doc) == "ConfigMap" and e.path[:1] == ("data",))
+                or (e.name == "value" and len(e.path) > 2 and e.path[-3] == "env")
+            )
+        ]
+        if candidates:
+            entry = candidates[0]
+            out.append(_set(ctx, entry, "8080", f"{'.'.join(map(str, entry.path))}: 8080",
+                            SCHEMA_TYPE))  # fmt: skip
     return out
 
 
@@ -440,6 +504,23 @@ def k8s_port_out_of_range(text: str, ctx: Context) -> list[Mutant]:
                 continue
             if entries:
                 out.append(_set(ctx, entries[0], bad, f"{name}: {bad}", *PORT_RULES))
+    return out
+
+
+@operator("api-server", KUBERNETES)
+def k8s_port_number_as_string(text: str, ctx: Context) -> list[Mutant]:
+    """A Service targetPort or a probe port quoted (`"8080"`): an int-or-string given as a
+    string is a port name, and a name needs a letter; the API server rejects it."""
+    out = []
+    for doc in _docs(ctx):
+        for entry in ctx.yaml.under((), doc):
+            probe = entry.name == "port" and any(str(p).endswith("Probe") for p in entry.path)
+            target = entry.name == "targetPort"
+            if (probe or target) and entry.value_is_inline_scalar:
+                value = entry.value.value
+                new = f'"{value}"' if value.isdigit() else '"8080"'  # a name becomes digits
+                out.append(_set(ctx, entry, new, f"{entry.name}: {new}", "k8s-invalid-port"))
+                break
     return out
 
 
