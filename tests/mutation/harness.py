@@ -2,8 +2,8 @@
 
 Each mutant lives in its own copy of its example's folder (so the set rules see the rest of
 the set); the folders around it are symlinks to the real ones (so `../../docker/...` build
-contexts still resolve). All copies go through one ``check_paths`` call: hadolint and the
-Kubernetes schema engine then start once for the whole run instead of once per mutant.
+contexts still resolve). All copies go through one ``check_paths`` call per CPU: hadolint
+and the Kubernetes schema engine then start once per process instead of once per mutant.
 """
 
 from __future__ import annotations
@@ -90,26 +90,19 @@ def _is_manifest(path: Path) -> bool:
     )
 
 
-def custom_kinds() -> frozenset[str]:
-    """Kinds conf/crds.yaml lists as not schema-checked offline (Gateway API)."""
-    data = yaml.safe_load((ROOT / "conf" / "crds.yaml").read_text("utf-8")) or {}
-    return frozenset(
-        kind
-        for entry in data.get("custom_resources") or []
-        if not entry.get("schema_checked", True)
-        for kind in entry.get("kinds") or []
-    )
-
-
 def context_for(example: Example) -> Context:
     text = example.path.read_text("utf-8")
     parsed = YamlContext.parse(text) if example.kind != DOCKERFILE else None
-    return Context(example.kind, example.relative, text, parsed, custom_kinds())
+    return Context(example.kind, example.relative, text, parsed)
 
 
 def all_mutants() -> list[tuple[Example, Mutant]]:
     examples, _ = find_examples()
-    return [(e, m) for e in examples for m in mutants_for(context_for(e).text, context_for(e))]
+    out = []
+    for example in examples:
+        context = context_for(example)
+        out += [(example, mutant) for mutant in mutants_for(context.text, context)]
+    return out
 
 
 # --- the batch run ---------------------------------------------------------------------------

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, replace
 
 import yaml
 
@@ -47,7 +47,6 @@ class Context:
     path: str  # relative to the repository root, for descriptions
     text: str
     yaml: YamlContext | None = None
-    custom_kinds: frozenset[str] = field(default_factory=frozenset)  # not schema-checked
 
 
 Operator = Callable[[str, Context], list[Mutant]]
@@ -70,15 +69,7 @@ def mutants_for(text: str, context: Context) -> list[Mutant]:
         if context.kind in kinds:
             for mutant in function(text, context):
                 assert mutant.mutated_text != text, f"{name} produced an unchanged file"
-                out.append(
-                    Mutant(
-                        mutant.description,
-                        mutant.mutated_text,
-                        mutant.region_lines,
-                        mutant.expected_rules,
-                        name,
-                    )
-                )
+                out.append(replace(mutant, operator=name))
     return out
 
 
@@ -112,8 +103,9 @@ YAML_RULES = ("yaml-syntax", "yamllint-syntax")
 def _nested_keys(ctx: Context) -> list[Entry]:
     """Keys indented under a parent, not opening a list item, not the first of their mapping."""
     out = []
+    lines = lines_of(ctx.text)
     for entry in ctx.yaml.entries:
-        line = lines_of(ctx.text)[entry.line - 1]
+        line = lines[entry.line - 1]
         col = entry.key.start_mark.column
         if col >= 2 and line[:col].strip() == "" and not entry.first_in_parent:
             out.append(entry)
@@ -261,8 +253,8 @@ def k8s_misspelled_kind(text: str, ctx: Context) -> list[Mutant]:
 
 @operator("schema", KUBERNETES)
 def k8s_string_map_value_not_string(text: str, ctx: Context) -> list[Mutant]:
-    """A number where Kubernetes wants a string: a label `version: 1.0`, a ConfigMap value
-    `port: 8080`, an env `value: 8080`. YAML makes them numbers; the API rejects them."""
+    """A bare number where Kubernetes wants a string (a label value, a ConfigMap value, an
+    env `value`): YAML makes `8080` an integer and the API rejects it."""
     out = []
     for doc in _docs(ctx):
         candidates = [
