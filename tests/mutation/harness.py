@@ -23,7 +23,16 @@ import yaml
 from examplecheck.api import check_paths
 from examplecheck.findings import Finding, Severity
 
-from .operators import COMPOSE, DOCKERFILE, KUBERNETES, OPERATORS, Context, Mutant, mutants_for
+from .operators import (
+    COMPOSE,
+    DOCKERFILE,
+    HELM_TEMPLATE,
+    KUBERNETES,
+    OPERATORS,
+    Context,
+    Mutant,
+    mutants_for,
+)
 from .yamltext import YamlContext
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -39,10 +48,9 @@ NOT_MUTATED_SUFFIXES = {
     ".py": "locustfile: Python, checked by ruff/py_compile in tests/test_locust.py",
     ".dockerignore": "build-context filter of a Dockerfile: no syntax to break",
 }
-NOT_MUTATED_CHARTS = (
-    "Helm chart files: templates are Go templates, not YAML; the chart is rendered and its "
-    "output checked by tests/test_helm_chart.py, so text mutants of templates would test "
-    "Go template syntax, not the manifests"
+NOT_MUTATED_CHART_FILES = (
+    "chart metadata, values and helpers: their defects surface as findings on the rendered "
+    "templates, which the helm operators mutate directly"
 )
 
 
@@ -54,6 +62,12 @@ LAST_RUN: dict = {}  # filled by the test module's batch fixture, read by confte
 class Example:
     path: Path  # absolute
     kind: str
+    chart: Path | None = None  # the chart folder of a template
+
+    @property
+    def folder(self) -> Path:
+        """What a mutant's copy holds: the example's folder, or its whole chart."""
+        return self.chart or self.path.parent
 
     @property
     def relative(self) -> str:
@@ -69,8 +83,12 @@ def find_examples() -> tuple[list[Example], dict[str, str]]:
         relative = path.relative_to(ROOT).as_posix()
         if "__pycache__" in path.parts:
             continue
-        if any(path.is_relative_to(chart) for chart in charts):
-            skipped[relative] = NOT_MUTATED_CHARTS
+        chart = next((c for c in charts if path.is_relative_to(c)), None)
+        if chart is not None:
+            if path.parent == chart / "templates" and path.suffix in (".yaml", ".yml"):
+                examples.append(Example(path, HELM_TEMPLATE, chart))
+            else:
+                skipped[relative] = NOT_MUTATED_CHART_FILES
         elif _DOCKERFILE_NAME.match(path.name):
             examples.append(Example(path, DOCKERFILE))
         elif _COMPOSE_NAME.match(path.name):
@@ -92,7 +110,7 @@ def _is_manifest(path: Path) -> bool:
 
 def context_for(example: Example) -> Context:
     text = example.path.read_text("utf-8")
-    parsed = YamlContext.parse(text) if example.kind != DOCKERFILE else None
+    parsed = YamlContext.parse(text) if example.kind in (KUBERNETES, COMPOSE) else None
     return Context(example.kind, example.relative, text, parsed)
 
 
@@ -130,6 +148,9 @@ def _workspace(tmp: Path, folder: Path, name: str, *, siblings: bool) -> Path:
     target.mkdir()
     if siblings:
         for child in folder.iterdir():
+            if child.is_dir() and (folder / "Chart.yaml").is_file():
+                shutil.copytree(child, target / child.name)  # templates/ is mutated in place
+                continue
             if child.is_file():
                 shutil.copyfile(child, target / child.name)
             else:
@@ -143,20 +164,20 @@ def run_batch(mutants: list[tuple[Example, Mutant]], tmp: Path) -> BatchResult:
     jobs: list[tuple[int, Path]] = []  # (mutant index, mutated file)
     baselines: dict[Path, Path] = {}  # real folder -> copied folder
     groups: list[list[Path]] = []  # one group per copied folder: a set never spans groups
-    for folder in sorted({e.path.parent for e, _ in mutants}):
+    for folder in sorted({e.folder for e, _ in mutants}):
         copy = _workspace(tmp, folder, "base", siblings=True)
         baselines[folder] = copy
-        groups.append(sorted(p for p in copy.iterdir() if p.is_file()))
+        groups.append(_checked_files(copy))
     for index, (example, mutant) in enumerate(mutants):
         # Set rules need the whole set in the run; Compose files and Dockerfiles refer to
         # their siblings on disk. A manifest under any other rule is judged on its own.
         in_set = defect_class(mutant.operator) in SET_CLASSES or example.kind != KUBERNETES
-        copy = _workspace(tmp, example.path.parent, f"m{index}", siblings=in_set)
-        mutated = copy / example.path.name
+        copy = _workspace(tmp, example.folder, f"m{index}", siblings=in_set)
+        mutated = copy / example.path.relative_to(example.folder)
         mutated.write_bytes(mutant.mutated_text.encode("utf-8"))
         jobs.append((index, mutated))
-        if defect_class(mutant.operator) in SET_CLASSES:
-            groups.append(sorted(p for p in copy.iterdir() if p.is_file()))
+        if in_set and (defect_class(mutant.operator) in SET_CLASSES or example.chart):
+            groups.append(_checked_files(copy))
         else:
             groups.append([mutated])
     started = time.perf_counter()
@@ -168,7 +189,7 @@ def run_batch(mutants: list[tuple[Example, Mutant]], tmp: Path) -> BatchResult:
     baseline_errors = {
         folder.relative_to(ROOT).as_posix(): [
             f"{Path(f.path).name}:{f.line} {f.rule}"
-            for p in copy.iterdir()
+            for p in copy.rglob("*")
             for f in errors.get(p.as_posix(), [])
         ]
         for folder, copy in baselines.items()
@@ -184,6 +205,13 @@ def run_batch(mutants: list[tuple[Example, Mutant]], tmp: Path) -> BatchResult:
         result.verdicts[index] = Verdict(killed, said)
         result.by_operator[mutant.operator].append(killed)
     return result
+
+
+def _checked_files(copy: Path) -> list[Path]:
+    """The files of a copied folder to check; a chart is checked as the folder (rendered)."""
+    if (copy / "Chart.yaml").is_file():
+        return [copy]
+    return sorted(p for p in copy.iterdir() if p.is_file())
 
 
 def check_in_parallel(groups: list[list[Path]]) -> list[Finding]:

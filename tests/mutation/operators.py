@@ -28,6 +28,7 @@ from .yamltext import (
 )
 
 KUBERNETES, COMPOSE, DOCKERFILE = "kubernetes", "compose", "dockerfile"
+HELM_TEMPLATE = "helm-template"  # a chart's templates/*.yaml: Go templates, edited as lines
 
 
 @dataclass(frozen=True)
@@ -43,7 +44,7 @@ class Mutant:
 class Context:
     """What an operator may look at: the file's kind, path and (for YAML) its parsed keys."""
 
-    kind: str  # KUBERNETES, COMPOSE or DOCKERFILE
+    kind: str  # KUBERNETES, COMPOSE, DOCKERFILE or HELM_TEMPLATE
     path: str  # relative to the repository root, for descriptions
     text: str
     yaml: YamlContext | None = None
@@ -1037,3 +1038,55 @@ def compose_env_file_missing(text: str, ctx: Context) -> list[Mutant]:
         return []
     mutated, line = inserted
     return [_m("add env_file: missing.env", mutated, {line}, "compose-env-file-missing")]
+
+
+# --- Helm chart templates (checked after rendering; findings come back on template lines) ----
+
+
+def _template_line(text: str, pattern: str) -> tuple[int, str] | None:
+    for number, line in enumerate(text.splitlines(), 1):
+        if re.search(pattern, line):
+            return number, line
+    return None
+
+
+@operator("helm", HELM_TEMPLATE)
+def helm_misspelled_field(text: str, ctx: Context) -> list[Mutant]:
+    """`containers:` -> `contianers:` (or `ports:` -> `port:`) in a template; the rendered
+    manifest's unknown field is mapped back to the template line."""
+    for pattern, wrong in ((r"^\s*containers:", "contianers:"), (r"^\s*ports:", "port:")):
+        found = _template_line(text, pattern)
+        if found:
+            number, line = found
+            mutated = set_line(text, number, re.sub(r"\w+:", wrong, line, count=1))
+            return [_m(f"template {wrong}", mutated, {number}, UNKNOWN_FIELD)]
+    return []
+
+
+@operator("helm", HELM_TEMPLATE)
+def helm_removed_api_version(text: str, ctx: Context) -> list[Mutant]:
+    """A template's apiVersion swapped for a removed one (apps/v1 -> apps/v1beta2)."""
+    found = _template_line(text, r"^apiVersion:")
+    kind = _template_line(text, r"^kind:")
+    if not found or not kind:
+        return []
+    key = (found[1].split(":", 1)[1].strip(), kind[1].split(":", 1)[1].strip())
+    old = REMOVED_API_VERSIONS.get(key)
+    if not old:
+        return []
+    mutated = set_line(text, found[0], f"apiVersion: {old}")
+    return [_m(f"template apiVersion: {old}", mutated, {found[0]}, "k8s-api-version-unavailable")]
+
+
+@operator("helm", HELM_TEMPLATE)
+def helm_unclosed_action(text: str, ctx: Context) -> list[Mutant]:
+    """A template action left open (`{{ include "x" .` without `}}`): helm cannot render.
+    A Go template action may span lines, so the parser reports the line after it, where the
+    swallowed text stops making sense; both lines are the region."""
+    found = _template_line(text, r"\{\{[^}]*\}\}\s*$")
+    if not found:
+        return []
+    number, line = found
+    mutated = set_line(text, number, line.rstrip()[:-2].rstrip())
+    region = {number, number + 1}
+    return [_m("template action without }}", mutated, region, "helm-lint", "helm-render")]

@@ -101,7 +101,7 @@ def test_every_example_is_mutated_or_excluded_with_a_reason() -> None:
     assert {e.relative for e in examples} == mutated, "an example no operator applies to"
     assert all(skipped.values()), {p: r for p, r in skipped.items() if not r}
     kinds = {e.kind for e in examples}
-    assert kinds == {"kubernetes", "compose", "dockerfile"}
+    assert kinds == {"kubernetes", "compose", "dockerfile", "helm-template"}
 
 
 def test_every_operator_applies_to_some_example() -> None:
