@@ -198,13 +198,21 @@ def run_batch(mutants: list[tuple[Example, Mutant]], tmp: Path) -> BatchResult:
     for index, mutated in jobs:
         mutant = mutants[index][1]
         found = sorted(errors.get(mutated.as_posix(), []), key=lambda f: (f.line, f.rule))
-        killed = any(
-            f.rule in mutant.expected_rules and f.line in mutant.region_lines for f in found
-        )
+        killed = is_killed(mutant, found)
         said = [f"{f.line}:{f.rule}: {f.message[:160]}" for f in found]
         result.verdicts[index] = Verdict(killed, said)
         result.by_operator[mutant.operator].append(killed)
     return result
+
+
+def is_killed(mutant: Mutant, findings: list[Finding]) -> bool:
+    """An error with an expected rule on a line of the mutated region; nothing else counts."""
+    return any(
+        f.severity is Severity.ERROR
+        and f.rule in mutant.expected_rules
+        and f.line in mutant.region_lines
+        for f in findings
+    )
 
 
 def _checked_files(copy: Path) -> list[Path]:

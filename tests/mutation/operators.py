@@ -363,6 +363,8 @@ def k8s_bad_enum(text: str, ctx: Context) -> list[Mutant]:
             if entry is None:
                 if name == "imagePullPolicy":
                     out.extend(_add_to_first_container(ctx, doc, f"imagePullPolicy: {bad}"))
+                elif name == "type" and kind == "Service":
+                    out.extend(_add_under_spec(ctx, doc, f"type: {bad}"))
                 continue
             if entry.value_is_inline_scalar:
                 out.append(_set(ctx, entry, bad, f"{name}: {bad}", *ENUM_RULES))
@@ -373,6 +375,15 @@ def k8s_bad_enum(text: str, ctx: Context) -> list[Mutant]:
                     mutated = replace_span(text, item, bad)
                     out.append(_m(f"{name}[0]: {bad}", mutated, {line}, *ENUM_RULES))
     return out
+
+
+def _add_under_spec(ctx: Context, doc: int, line_text: str) -> list[Mutant]:
+    spec = ctx.yaml.find(doc, ("spec",))
+    if spec is None or not isinstance(spec.value, yaml.MappingNode) or not spec.value.value:
+        return []
+    indent = " " * spec.value.value[0][0].start_mark.column
+    mutated = insert_after(ctx.text, spec.line, indent + line_text)
+    return [_m(f"add `{line_text}` under spec", mutated, {spec.line + 1}, *ENUM_RULES)]
 
 
 def _add_to_first_container(ctx: Context, doc: int, line_text: str) -> list[Mutant]:

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import pytest
 
+from examplecheck.findings import Finding, Severity
+
 from . import harness
 from .operators import OPERATORS, Mutant
 from .yamltext import YamlContext, delete_entry, last_line
@@ -150,3 +152,16 @@ def test_last_line_of_a_block_ignores_following_comments() -> None:
     ctx = YamlContext.parse(text)
     assert last_line(ctx.find(0, ("a",)).value) == 4
     assert last_line(ctx.find(0, ("a", "c")).value) == 4
+
+
+def test_only_the_expected_rule_on_the_region_kills() -> None:
+    mutant = Mutant("x", "x", frozenset({4, 5}), frozenset({"k8s-schema-type"}), "op")
+
+    def finding(line: int, rule: str, severity: Severity = Severity.ERROR) -> Finding:
+        return Finding("f.yaml", line, 1, severity, rule, "tool", "message")
+
+    assert harness.is_killed(mutant, [finding(5, "k8s-schema-type")])
+    assert not harness.is_killed(mutant, [finding(6, "k8s-schema-type")])  # another line
+    assert not harness.is_killed(mutant, [finding(4, "yaml-syntax")])  # another rule
+    assert not harness.is_killed(mutant, [finding(4, "k8s-schema-type", Severity.WARNING)])
+    assert not harness.is_killed(mutant, [])
