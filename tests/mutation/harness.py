@@ -55,6 +55,7 @@ NOT_MUTATED_CHART_FILES = (
 
 
 SET_CLASSES = frozenset({"set-reference"})
+SET_TOOL = "kubernetes-set"  # the tool name of the checker's set-rule findings
 LAST_RUN: dict = {}  # filled by the test module's batch fixture, read by conftest's summary
 
 
@@ -161,7 +162,7 @@ def _workspace(tmp: Path, folder: Path, name: str, *, siblings: bool) -> Path:
 def run_batch(mutants: list[tuple[Example, Mutant]], tmp: Path) -> BatchResult:
     """Write every mutant (and one clean copy per folder) and check them in one call."""
     shutil.copytree(EXAMPLES, tmp / EXAMPLES.name)  # what references outside a folder reach
-    jobs: list[tuple[int, Path]] = []  # (mutant index, mutated file)
+    jobs: list[tuple[int, Path, bool]] = []  # (mutant index, mutated file, checked alone)
     baselines: dict[Path, Path] = {}  # real folder -> copied folder
     groups: list[list[Path]] = []  # one group per copied folder: a set never spans groups
     for folder in sorted({e.folder for e, _ in mutants}):
@@ -175,11 +176,9 @@ def run_batch(mutants: list[tuple[Example, Mutant]], tmp: Path) -> BatchResult:
         copy = _workspace(tmp, example.folder, f"m{index}", siblings=in_set)
         mutated = copy / example.path.relative_to(example.folder)
         mutated.write_bytes(mutant.mutated_text.encode("utf-8"))
-        jobs.append((index, mutated))
-        if in_set and (defect_class(mutant.operator) in SET_CLASSES or example.chart):
-            groups.append(_checked_files(copy))
-        else:
-            groups.append([mutated])
+        whole = in_set and (defect_class(mutant.operator) in SET_CLASSES or example.chart)
+        groups.append(_checked_files(copy) if whole else [mutated])
+        jobs.append((index, mutated, not whole))
     started = time.perf_counter()
     errors: dict[str, list[Finding]] = defaultdict(list)
     for finding in check_in_parallel(groups):
@@ -195,9 +194,11 @@ def run_batch(mutants: list[tuple[Example, Mutant]], tmp: Path) -> BatchResult:
         for folder, copy in baselines.items()
     }
     result = BatchResult({}, baseline_errors, seconds, sum(map(len, groups)))
-    for index, mutated in jobs:
+    for index, mutated, alone in jobs:
         mutant = mutants[index][1]
         found = sorted(errors.get(mutated.as_posix(), []), key=lambda f: (f.line, f.rule))
+        if alone:  # checked without its set: set findings are artifacts of that, not verdicts
+            found = [f for f in found if f.tool != SET_TOOL]
         killed = is_killed(mutant, found)
         said = [f"{f.line}:{f.rule}: {f.message[:160]}" for f in found]
         result.verdicts[index] = Verdict(killed, said)
