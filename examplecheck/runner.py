@@ -150,6 +150,8 @@ class _Run:
         text = example.text
         if example.is_yaml and text is not None:
             self._yamllint(example, text)
+        if example.kind == YAML:
+            self.report.extend(_non_mapping_documents(example))
         if example.kind in (HELM_CHART, HELM_TEMPLATE) and example.chart_root is not None:
             self.charts[example.chart_root].append(example.display)
         if text is None:
@@ -177,6 +179,9 @@ class _Run:
             self._json(example, text)
 
     def _yamllint(self, example: ExampleFile, text: str) -> None:
+        # The loader refused the file as hostile; yamllint (pure Python) would take minutes.
+        if any(f.rule in _LOADER_REFUSALS for f in example.load_findings):
+            return
         if self._yamllint_config is None:  # parsed once per run
             self._yamllint_config = yamllint_check.load_config(self.config.yamllint_config)
         config = self._yamllint_config
@@ -376,6 +381,31 @@ class _Run:
 
     def _ran(self, display: str, tool: str) -> None:
         self.checked_by[display].append(tool)
+
+
+_LOADER_REFUSALS = frozenset({"yaml-alias-limit", "yaml-depth-limit"})
+
+
+def _non_mapping_documents(example: ExampleFile) -> list[Finding]:
+    """A top-level list or scalar is none of the things an example here can be."""
+    findings = []
+    for document in example.documents:
+        if isinstance(document.data, dict):
+            continue
+        shape = "a list" if isinstance(document.data, list) else "a scalar"
+        findings.append(
+            Finding(
+                example.display,
+                document.line,
+                1,
+                Severity.ERROR,
+                "yaml-not-a-mapping",
+                TOOL,
+                f"document {document.index + 1} is {shape}, not a mapping: not a Kubernetes "
+                "object (kubectl cannot apply it), a Compose file or a configuration file",
+            )
+        )
+    return findings
 
 
 def _first_match(display: str, entries: Iterable[ListedFile]) -> ListedFile | None:

@@ -191,9 +191,24 @@ def _expanded_size(data: Any, limit: int) -> int:
     return size(data)
 
 
+def _depth_bound(text: str) -> int:
+    """A cheap upper bound of the nesting depth, so common files skip the event scan.
+
+    Flow nesting is bounded by the number of brackets; block nesting on a line by its
+    indentation (a nested block needs at least one more column, a compact sequence none)
+    plus its '-' and ':' indicators.
+    """
+    flow = text.count("[") + text.count("{")
+    block = 0
+    for line in text.splitlines():
+        indent = len(line) - len(line.lstrip(" "))
+        block = max(block, 2 * indent + line.count("-") + line.count(":"))
+    return flow + block + 2
+
+
 def _depth_exceeded(text: str) -> bool:
-    """True when flow or block nesting exceeds MAX_DEPTH (cheap upper-bound scan first)."""
-    if max(text.count("["), text.count("{")) <= MAX_DEPTH and len(text) < 64 * 1024:
+    """True when flow or block nesting exceeds MAX_DEPTH."""
+    if _depth_bound(text) <= MAX_DEPTH:
         return False
     depth = 0
     for event in yaml.parse(text, Loader=SafeLoader):
