@@ -7,7 +7,8 @@ from decimal import Decimal
 import pytest
 from test_kubernetes_support import FIXTURES, load, run
 
-from examplecheck.kubernetes.apirules import check_document, parse_quantity
+from examplecheck.kubernetes.apirules import check_document
+from examplecheck.kubernetes.quantities import parse_quantity
 
 API = FIXTURES / "api"
 

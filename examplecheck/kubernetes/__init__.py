@@ -19,7 +19,14 @@ from . import kubeconform
 from .apirules import check_document
 from .crds import NOT_CHECKED_LABEL, CrdConfigError, declared, load_custom_resources
 from .crossfile import SetsConfigError, check_sets, load_sets_config
-from .schemacheck import Planner, Target, run_builtin, run_kubeconform, tool_error_findings
+from .schemacheck import (
+    Planner,
+    Target,
+    check_custom_metadata,
+    run_builtin,
+    run_kubeconform,
+    tool_error_findings,
+)
 from .schemas import SchemaIndex, SchemaSetMissing, ensure_cache
 from .violations import RULE_NOT_A_RESOURCE, merge_to_findings, version_span
 
@@ -27,6 +34,8 @@ __all__ = ["ENGINES", "KubernetesResult", "check_kubernetes"]
 
 ENGINES = ("auto", "kubeconform", "builtin")
 SCHEMA_TOOL = {"builtin": "kubernetes-schema", "kubeconform": "kubeconform"}
+METADATA_TOOL = SCHEMA_TOOL["builtin"]  # Custom resources' metadata is always checked in-process.
+METADATA_LABEL = f"{METADATA_TOOL} (metadata only: ObjectMeta)"
 API_LABEL = "kubernetes-api"
 SET_LABEL = "kubernetes-set"
 
@@ -69,6 +78,7 @@ def check_kubernetes(
     checked_by: dict[str, list[str]] = defaultdict(list)
     schema_label = f"{tool} (Kubernetes {version_span(versions, versions)}, strict)"
     targets: list[Target] = []
+    custom: list[YamlDocument] = []
     for document in documents:
         data = document.data
         api_version = data.get("apiVersion") if isinstance(data, dict) else None
@@ -83,6 +93,8 @@ def check_kubernetes(
         labels = checked_by[document.path]
         if declared(crds, api_version, kind):
             _add(labels, NOT_CHECKED_LABEL)
+            _add(labels, METADATA_LABEL)
+            custom.append(document)
             continue
         _add(labels, schema_label)
         lookup = planner.lookup(api_version, kind)
@@ -105,6 +117,12 @@ def check_kubernetes(
         findings.extend(
             tool_error_findings(target.document, verdicts.tool_errors.get(key, []), tool)
         )
+
+    folders = {v: index.folder for v, index in planner.indexes.items()}
+    custom_metadata = check_custom_metadata(custom, folders)
+    for document in custom:
+        per_version = custom_metadata.get(id(document), {})
+        findings.extend(merge_to_findings(document, per_version, versions, METADATA_TOOL))
 
     for document in documents:
         if isinstance(document.data, dict):

@@ -12,8 +12,7 @@ import base64
 import binascii
 import re
 import zoneinfo
-from collections.abc import Callable, Iterator
-from decimal import Decimal, InvalidOperation
+from collections.abc import Iterator
 from functools import cache
 from typing import Any
 
@@ -21,17 +20,19 @@ from croniter import croniter
 
 from ..findings import Finding, Severity
 from ..yamlload import YamlDocument
+from .crossfield import check_hpa_replicas, check_pdb_bounds, check_volume_mounts
 from .linemap import JsonPath, dotted
 from .objects import (
+    Emit,
+    Obj,
     as_dict,
     as_list,
-    containers,
     get,
-    kind_of,
     map_selector_matches,
-    pod_template,
     selector_matches,
 )
+from .quantities import check_quantities, check_resources
+from .valuesets import check_value_sets
 
 TOOL = "kubernetes-api"
 
@@ -45,10 +46,7 @@ RULE_RESTART = "k8s-job-restart-policy"
 RULE_SCHEDULE = "k8s-cron-schedule"
 RULE_TIMEZONE = "k8s-cron-timezone"
 RULE_BASE64 = "k8s-secret-base64"
-RULE_QUANTITY = "k8s-invalid-quantity"
-RULE_REQUEST_LIMIT = "k8s-request-exceeds-limit"
 RULE_PROBE_PORT = "k8s-probe-port-unknown"
-RULE_VALUE = "k8s-invalid-value"
 
 DNS1123_LABEL = re.compile(r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$")
 DNS1123_SUBDOMAIN = re.compile(r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$")
@@ -56,14 +54,6 @@ DNS1035_LABEL = re.compile(r"^[a-z]([-a-z0-9]*[a-z0-9])?$")
 QUALIFIED_NAME = re.compile(r"^([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]$")
 LABEL_VALUE = re.compile(r"^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$")
 IANA_SVC_NAME = re.compile(r"^[a-z0-9]([a-z0-9-]*[a-z0-9])?$")
-QUANTITY = re.compile(r"^([+-]?[0-9.]+)(([eE][+-]?[0-9]+)|(Ki|Mi|Gi|Ti|Pi|Ei|n|u|m|k|M|G|T|P|E))?$")
-_SUFFIX = {
-    "n": Decimal("1e-9"), "u": Decimal("1e-6"), "m": Decimal("1e-3"), "": Decimal(1),
-    "k": Decimal("1e3"), "M": Decimal("1e6"), "G": Decimal("1e9"), "T": Decimal("1e12"),
-    "P": Decimal("1e15"), "E": Decimal("1e18"),
-    "Ki": Decimal(2**10), "Mi": Decimal(2**20), "Gi": Decimal(2**30),
-    "Ti": Decimal(2**40), "Pi": Decimal(2**50), "Ei": Decimal(2**60),
-}  # fmt: skip
 CRON_MACROS = {"@yearly", "@annually", "@monthly", "@weekly", "@daily", "@midnight", "@hourly"}
 # RBAC objects take any path segment as a name ("system:aggregate-to-view").
 PATH_SEGMENT_KINDS = {"Role", "ClusterRole", "RoleBinding", "ClusterRoleBinding"}
@@ -71,26 +61,8 @@ DNS1035_KINDS = {"Service"}
 DNS1123_LABEL_KINDS = {"Namespace"}
 SELECTOR_KINDS = {"Deployment", "ReplicaSet", "StatefulSet", "DaemonSet"}
 JOB_KINDS = {"Job", "CronJob"}
+NODE_PORT_RANGE = (30000, 32767)  # The default of kube-apiserver --service-node-port-range.
 PROBES = ("livenessProbe", "readinessProbe", "startupProbe")
-# Closed sets the API server enforces; the schemas only mention them in descriptions.
-POD_VALUES = {"restartPolicy": ("Always", "OnFailure", "Never")}
-CONTAINER_VALUES = {"imagePullPolicy": ("Always", "IfNotPresent", "Never")}
-PORT_PROTOCOLS = ("TCP", "UDP", "SCTP")
-SERVICE_TYPES = ("ClusterIP", "NodePort", "LoadBalancer", "ExternalName")
-
-Emit = Callable[..., None]
-
-
-class Obj:
-    """One document with what most rules ask for worked out once."""
-
-    __slots__ = ("containers", "data", "kind", "template")
-
-    def __init__(self, data: dict) -> None:
-        self.data = data
-        self.kind = kind_of(data)
-        self.template = pod_template(data)
-        self.containers = list(containers(data)) if self.template is not None else []
 
 
 def check_document(document: YamlDocument) -> list[Finding]:
@@ -289,10 +261,10 @@ def check_ports(obj: Obj, emit: Emit) -> None:
         for index, port in enumerate(ports):
             port = as_dict(port)
             here = ("spec", "ports", index)
-            for field, zero in (("port", False), ("nodePort", True)):
-                problem = _port_number_problem(port.get(field), allow_zero=zero)
-                if problem:
-                    emit((*here, field), RULE_PORT, f"{dotted((*here, field))}: {problem}")
+            problem = _port_number_problem(port.get("port"))
+            if problem:
+                emit((*here, "port"), RULE_PORT, f"{dotted((*here, 'port'))}: {problem}")
+            _check_node_port(port.get("nodePort"), (*here, "nodePort"), emit)
             _check_port_ref(port.get("targetPort"), (*here, "targetPort"), emit)
             name = port.get("name")
             if isinstance(name, str) and not (DNS1123_LABEL.match(name) and len(name) <= 63):
@@ -308,10 +280,38 @@ def check_ports(obj: Obj, emit: Emit) -> None:
                     f"{dotted(here)}: a Service with several ports must name each port",
                 )
 
+    if obj.kind == "NetworkPolicy":
+        for direction in ("ingress", "egress"):
+            for rule_index, rule in enumerate(as_list(get(data, ("spec", direction)))):
+                for index, port in enumerate(as_list(as_dict(rule).get("ports"))):
+                    here = ("spec", direction, rule_index, "ports", index, "port")
+                    _check_port_ref(as_dict(port).get("port"), here, emit)
+
+
+def _check_node_port(value: Any, path: JsonPath, emit: Emit) -> None:
+    if isinstance(value, bool) or not isinstance(value, int) or value == 0:
+        return  # 0 or absent: the API server allocates one.
+    low, high = NODE_PORT_RANGE
+    if not low <= value <= high:
+        emit(
+            path,
+            RULE_PORT,
+            f"{dotted(path)}: {value} is outside {low}-{high}, the default node port range "
+            "(the API server's --service-node-port-range flag); a cluster with the default "
+            "rejects it",
+        )
+
 
 def _check_port_ref(value: Any, path: JsonPath, emit: Emit) -> None:
+    """An int-or-string port: a number in range, or a string that is a valid port name."""
     if isinstance(value, str):
-        if value.isdigit():
+        if value.isdigit():  # The API server reads any string as a port name, never a number.
+            emit(
+                path,
+                RULE_PORT,
+                f'{dotted(path)}: "{value}" is a string, so the API server reads it as a port '
+                f"name, and a port name needs a letter: write {value} without quotes",
+            )
             return
         problem = _iana_problem(value)
         if problem:
@@ -433,82 +433,9 @@ def check_secret_data(obj: Obj, emit: Emit) -> None:
             )
 
 
-# --- resources ------------------------------------------------------------------------------
-
-
-def parse_quantity(value: Any) -> Decimal | None:
-    """A Kubernetes resource quantity (``500m``, ``1Gi``, ``2``) as a number, or None."""
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, int | float):
-        return Decimal(str(value))
-    if not isinstance(value, str):
-        return None
-    match = QUANTITY.match(value.strip())
-    if not match:
-        return None
-    try:
-        number = Decimal(match.group(1))
-    except InvalidOperation:
-        return None
-    if match.group(3):
-        return number * Decimal(10) ** int(match.group(3)[1:])
-    return number * _SUFFIX[match.group(4) or ""]
-
-
-def check_resources(obj: Obj, emit: Emit) -> None:
-    for path, container in obj.containers:
-        resources = as_dict(container.get("resources"))
-        parsed: dict[str, dict[str, tuple[Decimal, Any]]] = {}
-        for section in ("requests", "limits"):
-            parsed[section] = {}
-            for name, raw in as_dict(resources.get(section)).items():
-                value = parse_quantity(raw)
-                where = (*path, "resources", section, str(name))
-                if value is None and isinstance(raw, str | int | float):
-                    emit(where, RULE_QUANTITY, f'{dotted(where)}: "{raw}" is not a valid quantity')
-                elif value is not None:
-                    parsed[section][str(name)] = (value, raw)
-        for name, (request, raw_request) in parsed["requests"].items():
-            limit = parsed["limits"].get(name)
-            if limit is not None and request > limit[0]:
-                where = (*path, "resources", "requests", name)
-                emit(
-                    where,
-                    RULE_REQUEST_LIMIT,
-                    f'container "{container.get("name", "?")}" requests more {name} '
-                    f"({raw_request}) than its limit ({limit[1]})",
-                )
-
-
-def check_values(obj: Obj, emit: Emit) -> None:
-    data = obj.data
-    found = obj.template
-    if found is not None:
-        spec_path = (*found[0], "spec")
-        for field, allowed in POD_VALUES.items():
-            _check_value(get(data, (*spec_path, field)), (*spec_path, field), allowed, emit)
-    for path, container in obj.containers:
-        for field, allowed in CONTAINER_VALUES.items():
-            _check_value(container.get(field), (*path, field), allowed, emit)
-        for index, port in enumerate(as_list(container.get("ports"))):
-            here = (*path, "ports", index, "protocol")
-            _check_value(as_dict(port).get("protocol"), here, PORT_PROTOCOLS, emit)
-    if obj.kind == "Service":
-        _check_value(get(data, ("spec", "type")), ("spec", "type"), SERVICE_TYPES, emit)
-        for index, port in enumerate(as_list(get(data, ("spec", "ports")))):
-            here = ("spec", "ports", index, "protocol")
-            _check_value(as_dict(port).get("protocol"), here, PORT_PROTOCOLS, emit)
-
-
-def _check_value(value: Any, path: JsonPath, allowed: tuple[str, ...], emit: Emit) -> None:
-    if isinstance(value, str) and value not in allowed:
-        emit(path, RULE_VALUE, f'{dotted(path)}: "{value}" is not one of {", ".join(allowed)}')
-
-
 RULES = (
     check_names,
-    check_values,
+    check_value_sets,
     check_labels,
     check_selector,
     check_ports,
@@ -517,4 +444,8 @@ RULES = (
     check_cron,
     check_secret_data,
     check_resources,
+    check_quantities,
+    check_volume_mounts,
+    check_hpa_replicas,
+    check_pdb_bounds,
 )

@@ -198,6 +198,7 @@ def _service_ports(service: YamlDocument) -> tuple[set[int], set[str]]:
 def _check_backend(
     data: dict, example_set: ExampleSet, config: SetsConfig, emit: Emit,
     path: JsonPath, name: Any, port: Any, port_path: JsonPath, what: str,
+    integer_port: bool = False,
 ) -> None:  # fmt: skip
     if not isinstance(name, str):
         return
@@ -211,7 +212,14 @@ def _check_backend(
             )
         return
     numbers, names = _service_ports(service)
-    if isinstance(port, int) and not isinstance(port, bool) and port not in numbers:
+    if integer_port and isinstance(port, str):  # Only a number is allowed: no port names here.
+        emit(
+            port_path,
+            RULE_BACKEND_PORT,
+            f'{what} port "{port}" is a string, but this field is an integer (a port number, '
+            "not a port name): write it without quotes",
+        )
+    elif isinstance(port, int) and not isinstance(port, bool) and port not in numbers:
         emit(
             port_path,
             RULE_BACKEND_PORT,
@@ -278,6 +286,7 @@ def check_httproute_backends(
                 ref.get("port"),
                 (*path, "port"),
                 "HTTPRoute backendRef",
+                integer_port=True,
             )
 
 

@@ -31,6 +31,12 @@ from .violations import (
 
 NAME = "kubernetes-schema"
 FINGERPRINTS = ".fingerprints"
+OBJECT_META = "io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta"
+# Every kind shares ObjectMeta; a custom resource without its CRD schema still gets this part.
+_METADATA_SCHEMA = {
+    "type": "object",
+    "properties": {"metadata": {"$ref": f"{DEFINITIONS}#/$defs/{OBJECT_META}"}},
+}
 
 
 def _refuse(uri: str) -> Any:
@@ -128,6 +134,24 @@ class BuiltinEngine:
                 registry=self._registry(schema_path.parent),
                 retriever=_refuse,
                 base_uri=schema_path.resolve().as_uri(),
+            )
+            self._validators[key] = validator
+        return validator
+
+    def metadata_validator(self, folder: Path) -> Any:
+        """Validates only ``metadata`` of an object, against one version's ObjectMeta."""
+        definition = self._load_definitions(folder).get("$defs", {}).get(OBJECT_META)
+        key = (
+            "metadata:"
+            + hashlib.sha256(json.dumps(definition, sort_keys=True).encode()).hexdigest()
+        )
+        validator = self._validators.get(key)
+        if validator is None:
+            validator = jsonschema_rs.validator_for(
+                _METADATA_SCHEMA,
+                registry=self._registry(folder),
+                retriever=_refuse,
+                base_uri=(folder / "custom-resource-metadata.json").resolve().as_uri(),
             )
             self._validators[key] = validator
         return validator

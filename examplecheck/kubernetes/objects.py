@@ -6,7 +6,7 @@ that fail their schema (a list where a mapping belongs, say): those are reported
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from .linemap import JsonPath
@@ -23,6 +23,9 @@ POD_TEMPLATE_PATHS: dict[str, JsonPath] = {
     "Pod": (),
 }
 CONTAINER_LISTS = ("initContainers", "containers", "ephemeralContainers")
+
+# How a rule reports: emit(path, rule, message, key=None).
+Emit = Callable[..., None]
 
 
 def as_dict(value: Any) -> dict:
@@ -123,3 +126,36 @@ def selector_matches(selector: Any, labels: dict[str, str]) -> bool:
 def map_selector_matches(selector: dict, labels: dict[str, str]) -> bool:
     """A plain map selector (Service, ReplicationController): every pair must be present."""
     return all(labels.get(str(k)) == str(v) for k, v in selector.items())
+
+
+def walk(data: Any, pattern: JsonPath, base: JsonPath = ()) -> Iterator[tuple[JsonPath, Any]]:
+    """Paths and values matching ``pattern``, where "*" stands for every list item or map value."""
+    if not pattern:
+        if data is not None:
+            yield base, data
+        return
+    head, rest = pattern[0], pattern[1:]
+    if head == "*":
+        if type(data) is list:
+            items = enumerate(data)
+        elif type(data) is dict:
+            items = ((str(k), v) for k, v in data.items())
+        else:
+            return
+        for key, value in items:
+            yield from walk(value, rest, (*base, key))
+    elif type(data) is dict and head in data:
+        yield from walk(data[head], rest, (*base, head))
+
+
+class Obj:
+    """One document with what most rules ask for worked out once."""
+
+    __slots__ = ("containers", "data", "kind", "pod_spec", "template")
+
+    def __init__(self, data: dict) -> None:
+        self.data = data
+        self.kind = kind_of(data)
+        self.template = pod_template(data)
+        self.pod_spec = pod_spec(data) if self.template is not None else None
+        self.containers = list(containers(data)) if self.template is not None else []

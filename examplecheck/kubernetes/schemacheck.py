@@ -124,6 +124,29 @@ def run_builtin(targets: list[Target]) -> Verdicts:
     return verdicts
 
 
+def check_custom_metadata(
+    documents: list[YamlDocument], folders: dict[str, Path]
+) -> dict[int, dict[str, list[SchemaViolation]]]:
+    """``metadata`` of custom resources (no CRD schema offline) against each version's ObjectMeta.
+
+    Runs in-process whichever engine checks the built-in kinds: kubeconform has no schema for
+    these kinds, so both engines report the same findings.
+    """
+    found: dict[int, dict[str, list[SchemaViolation]]] = {}
+    for document in documents:
+        metadata = (
+            {"metadata": document.data.get("metadata")} if "metadata" in document.data else {}
+        )
+        per_version = {}
+        for version, folder in folders.items():
+            violations = _BUILTIN.validate_with(_BUILTIN.metadata_validator(folder), metadata)
+            if violations:
+                per_version[version] = violations
+        if per_version:
+            found[id(document)] = per_version
+    return found
+
+
 def run_kubeconform(
     binary: str, targets: list[Target], cache_folder: Path, versions: list[str], root: Path
 ) -> Verdicts:

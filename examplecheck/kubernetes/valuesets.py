@@ -1,0 +1,166 @@
+"""Closed value sets the API server enforces although the schemas carry no enum.
+
+The OpenAPI schemas only name these sets in descriptions ("Possible enum values: ..."), so a
+typo such as ``type: Rolling`` passes schema validation and is rejected by the API server's
+validation (pkg/apis/*/validation). An empty string is left alone: defaulting fills it in.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .linemap import JsonPath, dotted
+from .objects import Emit, Obj, walk
+
+RULE_VALUE = "k8s-invalid-value"
+
+PROTOCOLS = ("TCP", "UDP", "SCTP")
+ACCESS_MODES = ("ReadWriteOnce", "ReadOnlyMany", "ReadWriteMany", "ReadWriteOncePod")
+VOLUME_MODES = ("Filesystem", "Block")
+TRAFFIC_POLICIES = ("Cluster", "Local")
+PROFILE_TYPES = ("RuntimeDefault", "Unconfined", "Localhost")
+RETAIN_OR_DELETE = ("Retain", "Delete")
+HOST_PATH_TYPES = (
+    "DirectoryOrCreate", "Directory", "FileOrCreate", "File", "Socket", "CharDevice",
+    "BlockDevice",
+)  # fmt: skip
+METRIC_SOURCES = ("resource", "containerResource", "pods", "object", "external")
+
+# Paths relative to the pod spec.
+POD_SPEC_VALUES: dict[JsonPath, tuple[str, ...]] = {
+    ("restartPolicy",): ("Always", "OnFailure", "Never"),
+    ("dnsPolicy",): ("ClusterFirstWithHostNet", "ClusterFirst", "Default", "None"),
+    ("preemptionPolicy",): ("PreemptLowerPriority", "Never"),
+    ("securityContext", "seccompProfile", "type"): PROFILE_TYPES,
+    ("securityContext", "appArmorProfile", "type"): PROFILE_TYPES,
+    ("securityContext", "fsGroupChangePolicy"): ("OnRootMismatch", "Always"),
+    ("tolerations", "*", "operator"): ("Exists", "Equal"),
+    ("tolerations", "*", "effect"): ("NoSchedule", "PreferNoSchedule", "NoExecute"),
+    ("topologySpreadConstraints", "*", "whenUnsatisfiable"): ("DoNotSchedule", "ScheduleAnyway"),
+    ("topologySpreadConstraints", "*", "nodeAffinityPolicy"): ("Honor", "Ignore"),
+    ("topologySpreadConstraints", "*", "nodeTaintsPolicy"): ("Honor", "Ignore"),
+    ("volumes", "*", "hostPath", "type"): HOST_PATH_TYPES,
+    ("volumes", "*", "ephemeral", "volumeClaimTemplate", "spec", "accessModes", "*"): ACCESS_MODES,
+    ("volumes", "*", "ephemeral", "volumeClaimTemplate", "spec", "volumeMode"): VOLUME_MODES,
+}
+# Paths relative to each container.
+CONTAINER_VALUES: dict[JsonPath, tuple[str, ...]] = {
+    ("imagePullPolicy",): ("Always", "IfNotPresent", "Never"),
+    ("terminationMessagePolicy",): ("File", "FallbackToLogsOnError"),
+    ("ports", "*", "protocol"): PROTOCOLS,
+    ("securityContext", "seccompProfile", "type"): PROFILE_TYPES,
+    ("securityContext", "appArmorProfile", "type"): PROFILE_TYPES,
+    ("securityContext", "procMount"): ("Default", "Unmasked"),
+    ("resizePolicy", "*", "restartPolicy"): ("NotRequired", "RestartContainer"),
+    ("volumeMounts", "*", "mountPropagation"): ("None", "HostToContainer", "Bidirectional"),
+    **{
+        (probe, "httpGet", "scheme"): ("HTTP", "HTTPS")
+        for probe in ("livenessProbe", "readinessProbe", "startupProbe")
+    },
+}
+_JOB_SPEC_VALUES: dict[JsonPath, tuple[str, ...]] = {
+    ("completionMode",): ("NonIndexed", "Indexed"),
+    ("podReplacementPolicy",): ("TerminatingOrFailed", "Failed"),
+    ("podFailurePolicy", "rules", "*", "action"): ("FailJob", "FailIndex", "Ignore", "Count"),
+    ("podFailurePolicy", "rules", "*", "onExitCodes", "operator"): ("In", "NotIn"),
+}
+_CLAIM_SPEC_VALUES: dict[JsonPath, tuple[str, ...]] = {
+    ("accessModes", "*"): ACCESS_MODES,
+    ("volumeMode",): VOLUME_MODES,
+}
+# Paths relative to the object, per kind.
+KIND_VALUES: dict[str, dict[JsonPath, tuple[str, ...]]] = {
+    "Deployment": {("spec", "strategy", "type"): ("Recreate", "RollingUpdate")},
+    "DaemonSet": {("spec", "updateStrategy", "type"): ("RollingUpdate", "OnDelete")},
+    "StatefulSet": {
+        ("spec", "updateStrategy", "type"): ("RollingUpdate", "OnDelete"),
+        ("spec", "podManagementPolicy"): ("OrderedReady", "Parallel"),
+        ("spec", "persistentVolumeClaimRetentionPolicy", "whenDeleted"): RETAIN_OR_DELETE,
+        ("spec", "persistentVolumeClaimRetentionPolicy", "whenScaled"): RETAIN_OR_DELETE,
+        **{
+            ("spec", "volumeClaimTemplates", "*", "spec", *p): v
+            for p, v in _CLAIM_SPEC_VALUES.items()
+        },
+    },
+    "Service": {
+        ("spec", "type"): ("ClusterIP", "NodePort", "LoadBalancer", "ExternalName"),
+        ("spec", "externalTrafficPolicy"): TRAFFIC_POLICIES,
+        ("spec", "internalTrafficPolicy"): TRAFFIC_POLICIES,
+        ("spec", "sessionAffinity"): ("None", "ClientIP"),
+        ("spec", "ipFamilyPolicy"): ("SingleStack", "PreferDualStack", "RequireDualStack"),
+        ("spec", "ipFamilies", "*"): ("IPv4", "IPv6"),
+        ("spec", "ports", "*", "protocol"): PROTOCOLS,
+    },
+    "PersistentVolume": {
+        ("spec", "accessModes", "*"): ACCESS_MODES,
+        ("spec", "volumeMode"): VOLUME_MODES,
+        ("spec", "persistentVolumeReclaimPolicy"): ("Retain", "Delete", "Recycle"),
+    },
+    "PersistentVolumeClaim": {("spec", *p): v for p, v in _CLAIM_SPEC_VALUES.items()},
+    "Ingress": {
+        ("spec", "rules", "*", "http", "paths", "*", "pathType"): (
+            "Exact",
+            "Prefix",
+            "ImplementationSpecific",
+        ),
+    },
+    "Job": {("spec", *p): v for p, v in _JOB_SPEC_VALUES.items()},
+    "CronJob": {
+        ("spec", "concurrencyPolicy"): ("Allow", "Forbid", "Replace"),
+        **{("spec", "jobTemplate", "spec", *p): v for p, v in _JOB_SPEC_VALUES.items()},
+    },
+    "NetworkPolicy": {
+        ("spec", "policyTypes", "*"): ("Ingress", "Egress"),
+        ("spec", "ingress", "*", "ports", "*", "protocol"): PROTOCOLS,
+        ("spec", "egress", "*", "ports", "*", "protocol"): PROTOCOLS,
+    },
+    "HorizontalPodAutoscaler": {
+        ("spec", "metrics", "*", "type"): (
+            "Object",
+            "Pods",
+            "Resource",
+            "ContainerResource",
+            "External",
+        ),
+        **{
+            ("spec", "metrics", "*", source, "target", "type"): (
+                "Utilization",
+                "Value",
+                "AverageValue",
+            )
+            for source in METRIC_SOURCES
+        },
+        **{
+            ("spec", "behavior", direction, "selectPolicy"): ("Max", "Min", "Disabled")
+            for direction in ("scaleUp", "scaleDown")
+        },
+        **{
+            ("spec", "behavior", direction, "policies", "*", "type"): ("Pods", "Percent")
+            for direction in ("scaleUp", "scaleDown")
+        },
+    },
+    "PodDisruptionBudget": {
+        ("spec", "unhealthyPodEvictionPolicy"): ("IfHealthyBudget", "AlwaysAllow"),
+    },
+}
+
+
+def check_value_sets(obj: Obj, emit: Emit) -> None:
+    data = obj.data
+    for pattern, allowed in KIND_VALUES.get(obj.kind, {}).items():
+        _check_all(data, pattern, (), allowed, emit)
+    if obj.pod_spec is not None:
+        spec_path, spec = obj.pod_spec
+        for pattern, allowed in POD_SPEC_VALUES.items():
+            _check_all(spec, pattern, spec_path, allowed, emit)
+    for path, container in obj.containers:
+        for pattern, allowed in CONTAINER_VALUES.items():
+            _check_all(container, pattern, path, allowed, emit)
+
+
+def _check_all(
+    data: Any, pattern: JsonPath, base: JsonPath, allowed: tuple[str, ...], emit: Emit
+) -> None:
+    for path, value in walk(data, pattern, base):
+        if isinstance(value, str) and value and value not in allowed:
+            emit(path, RULE_VALUE, f'{dotted(path)}: "{value}" is not one of {", ".join(allowed)}')
