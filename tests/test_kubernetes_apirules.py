@@ -366,3 +366,38 @@ def test_httproute_string_port_is_called_an_integer_field():
     port = [f for f in check_sets(documents, SetsConfig()) if f.rule == "k8s-backend-port-missing"]
     assert len(port) == 1
     assert "integer" in port[0].message and "port name" not in port[0].message.split("(")[0]
+
+
+def test_lifecycle_hook_ports_are_checked_like_probe_ports(tmp_path):
+    text = (
+        "apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\nspec:\n  containers:\n"
+        "    - name: web\n      image: nginx\n      lifecycle:\n        preStop:\n"
+        '          httpGet: {path: /stop, port: "8080"}\n'
+        "        postStart:\n          tcpSocket: {port: 70000}\n"
+    )
+    assert sorted(_rules(tmp_path, text)) == [("k8s-invalid-port", 11), ("k8s-invalid-port", 13)]
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [("1", []), ('"50%"', []), ("0", []), ('"half"', [("k8s-invalid-value", 6)]),
+     ("-1", [("k8s-invalid-value", 6)]), ('"50"', [("k8s-invalid-value", 6)])],
+)  # fmt: skip
+def test_disruption_budget_bound_is_a_count_or_a_percentage(tmp_path, value, expected):
+    text = (
+        "apiVersion: policy/v1\nkind: PodDisruptionBudget\nmetadata:\n  name: web\n"
+        f"spec:\n  minAvailable: {value}\n  selector: {{matchLabels: {{app: web}}}}\n"
+    )
+    assert _rules(tmp_path, text) == expected
+
+
+def test_rolling_update_bounds_are_counts_or_percentages(tmp_path):
+    text = (
+        "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n"
+        "  strategy:\n    type: RollingUpdate\n"
+        '    rollingUpdate: {maxSurge: "25 %", maxUnavailable: "25%"}\n'
+        "  selector: {matchLabels: {app: web}}\n"
+        "  template:\n    metadata: {labels: {app: web}}\n"
+        "    spec:\n      containers: [{name: web, image: nginx}]\n"
+    )
+    assert _rules(tmp_path, text) == [("k8s-invalid-value", 8)]

@@ -1,9 +1,12 @@
 """Rules the API server enforces that the OpenAPI schemas do not express.
 
 Each rule has a stable id and is what ``kubectl apply`` would reject on a real cluster:
-selectors that do not match their template, invalid names and labels, ports out of range,
-a Job that restarts Always, an unparsable cron schedule or time zone, Secret data that is not
-base64, requests above limits, probes naming a port the container lacks.
+selectors that do not match their template, invalid names and labels, ports out of range or
+quoted (a string port is a port name), node ports outside the default range, a Job that
+restarts Always, an unparsable cron schedule or time zone, Secret data that is not base64,
+probes naming a port the container lacks. ``RULES`` also runs the rules of valuesets.py
+(closed value sets), quantities.py (quantities, requests against limits) and crossfield.py
+(volume mounts, autoscaler and disruption budget bounds).
 """
 
 from __future__ import annotations
@@ -32,7 +35,7 @@ from .objects import (
     selector_matches,
 )
 from .quantities import check_quantities, check_resources
-from .valuesets import check_value_sets
+from .valuesets import check_int_or_percent, check_value_sets
 
 TOOL = "kubernetes-api"
 
@@ -256,6 +259,8 @@ def check_ports(obj: Obj, emit: Emit) -> None:
                 emit((*here, "name"), RULE_PORT, f'port name "{name}" {problem}')
         for probe, handler, port in _probe_ports(container):
             _check_port_ref(port, (*path, probe, handler, "port"), emit)
+        for hook, handler, port in _lifecycle_ports(container):
+            _check_port_ref(port, (*path, "lifecycle", hook, handler, "port"), emit)
     if obj.kind == "Service":
         ports = as_list(get(data, ("spec", "ports")))
         for index, port in enumerate(ports):
@@ -328,6 +333,15 @@ def _probe_ports(container: dict) -> Iterator[tuple[str, str, Any]]:
                 action = spec.get(handler)
                 if isinstance(action, dict) and "port" in action:
                     yield probe, handler, action["port"]
+
+
+def _lifecycle_ports(container: dict) -> Iterator[tuple[str, str, Any]]:
+    lifecycle = as_dict(container.get("lifecycle"))
+    for hook in ("postStart", "preStop"):
+        for handler in ("httpGet", "tcpSocket"):
+            action = as_dict(lifecycle.get(hook)).get(handler)
+            if isinstance(action, dict) and "port" in action:
+                yield hook, handler, action["port"]
 
 
 def check_probe_ports(obj: Obj, emit: Emit) -> None:
@@ -436,6 +450,7 @@ def check_secret_data(obj: Obj, emit: Emit) -> None:
 RULES = (
     check_names,
     check_value_sets,
+    check_int_or_percent,
     check_labels,
     check_selector,
     check_ports,

@@ -2,7 +2,8 @@
 
 No package on the registries ships the Gateway API CRDs' openAPIV3Schema, so those kinds are
 declared "not schema-checked offline" with a reason that the site shows. They still get the
-API and cross-file rules. Any other kind without a built-in schema stays an error.
+API and cross-file rules, and their ``metadata`` is checked against the built-in ObjectMeta
+schema (every kind shares it). Any other kind without a built-in schema stays an error.
 """
 
 from __future__ import annotations

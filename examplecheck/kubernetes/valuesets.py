@@ -7,10 +7,11 @@ validation (pkg/apis/*/validation). An empty string is left alone: defaulting fi
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from .linemap import JsonPath, dotted
-from .objects import Emit, Obj, walk
+from .objects import Emit, Obj, get, walk
 
 RULE_VALUE = "k8s-invalid-value"
 
@@ -164,3 +165,33 @@ def _check_all(
     for path, value in walk(data, pattern, base):
         if isinstance(value, str) and value and value not in allowed:
             emit(path, RULE_VALUE, f'{dotted(path)}: "{value}" is not one of {", ".join(allowed)}')
+
+
+# Int-or-string fields that take a count or a percentage ("25%"), per kind.
+INT_OR_PERCENT: dict[str, tuple[JsonPath, ...]] = {
+    "PodDisruptionBudget": (("spec", "minAvailable"), ("spec", "maxUnavailable")),
+    "Deployment": (
+        ("spec", "strategy", "rollingUpdate", "maxSurge"),
+        ("spec", "strategy", "rollingUpdate", "maxUnavailable"),
+    ),
+    "DaemonSet": (
+        ("spec", "updateStrategy", "rollingUpdate", "maxSurge"),
+        ("spec", "updateStrategy", "rollingUpdate", "maxUnavailable"),
+    ),
+    "StatefulSet": (("spec", "updateStrategy", "rollingUpdate", "maxUnavailable"),),
+}
+PERCENT = re.compile(r"^[0-9]+%$")
+
+
+def check_int_or_percent(obj: Obj, emit: Emit) -> None:
+    """A count must be >= 0; a string must be a percentage (ValidatePositiveIntOrPercent)."""
+    for path in INT_OR_PERCENT.get(obj.kind, ()):
+        value = get(obj.data, path)
+        if isinstance(value, str) and not PERCENT.match(value):
+            emit(
+                path,
+                RULE_VALUE,
+                f'{dotted(path)}: "{value}" must be an integer or a percentage such as "25%"',
+            )
+        elif isinstance(value, int) and not isinstance(value, bool) and value < 0:
+            emit(path, RULE_VALUE, f"{dotted(path)}: {value} must be >= 0")
