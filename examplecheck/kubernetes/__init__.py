@@ -35,7 +35,7 @@ __all__ = ["ENGINES", "KubernetesResult", "check_kubernetes"]
 ENGINES = ("auto", "kubeconform", "builtin")
 SCHEMA_TOOL = {"builtin": "kubernetes-schema", "kubeconform": "kubeconform"}
 METADATA_TOOL = SCHEMA_TOOL["builtin"]  # Custom resources' metadata is always checked in-process.
-METADATA_LABEL = f"{METADATA_TOOL} (metadata only: ObjectMeta)"
+METADATA_LABEL = f"{METADATA_TOOL}: CRD metadata only (ObjectMeta)"
 API_LABEL = "kubernetes-api"
 SET_LABEL = "kubernetes-set"
 
