@@ -230,7 +230,9 @@ def check_in_parallel(groups: list[list[Path]]) -> list[Finding]:
     chunks = [[f for group in groups[i::workers] for f in group] for i in range(workers)]
     if workers == 1:
         return _check(chunks[0])
-    context = multiprocessing.get_context("fork")  # the workers inherit imports and schemas
+    # spawn, not fork: the test process has threads (the Helm SDK's Go runtime, gevent from
+    # locust's pytest plugin) whose locks a forked child would inherit held, and hang on.
+    context = multiprocessing.get_context("spawn")
     with ProcessPoolExecutor(workers, mp_context=context) as pool:
         return [f for found in pool.map(_check, chunks) for f in found]
 
