@@ -19,6 +19,7 @@ from . import kubeconform
 from .apirules import check_document
 from .crds import NOT_CHECKED_LABEL, CrdConfigError, declared, load_custom_resources
 from .crossfile import SetsConfigError, check_sets, load_sets_config
+from .practices import check_practices
 from .schemacheck import (
     Planner,
     Target,
@@ -127,6 +128,7 @@ def check_kubernetes(
     for document in documents:
         if isinstance(document.data, dict):
             findings.extend(check_document(document))
+            findings.extend(check_practices(document))  # Warnings only; never fail a run.
             labels = checked_by[document.path]
             _add(labels, API_LABEL)
             _add(labels, SET_LABEL)

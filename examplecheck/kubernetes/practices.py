@@ -1,0 +1,168 @@
+"""Warnings that teach: a manifest the API server accepts but a reader should not copy.
+
+Every pod-bearing object (Pod, the workload controllers, Job, CronJob's template) is read for
+a floating image tag, missing memory limits and requests, a root user and, for long-running
+workloads, a missing readiness probe. Findings are warnings (they never fail a run) with a
+short Korean message the site shows under the example; the rules run in-process, so both
+schema engines give the same ones.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..findings import Finding, Severity
+from ..yamlload import YamlDocument
+from .linemap import JsonPath
+from .objects import Emit, Obj, as_dict
+
+TOOL = "kubernetes-practice"
+
+RULE_IMAGE_LATEST = "k8s-image-latest"
+RULE_NO_LIMITS = "k8s-no-resource-limits"
+RULE_NO_REQUESTS = "k8s-no-resource-requests"
+RULE_RUNS_AS_ROOT = "k8s-runs-as-root"
+RULE_NO_PROBES = "k8s-no-probes"
+
+# Containers that run for the pod's life; ephemeral (debug) containers take no resources.
+RUNNING_LISTS = ("initContainers", "containers")
+# Controllers that keep pods running and send them traffic: readiness gates that traffic.
+LONG_RUNNING_KINDS = {"Deployment", "StatefulSet", "DaemonSet"}
+
+
+def check_practices(document: YamlDocument) -> list[Finding]:
+    """All best-practice warnings for one Kubernetes document."""
+    findings: list[Finding] = []
+    data = document.data
+    if not isinstance(data, dict):
+        return findings
+    obj = Obj(data)
+    if obj.pod_spec is None:  # Not pod-bearing (or a template the schema check rejects).
+        return findings
+
+    def emit(path: JsonPath, rule: str, message: str, key: str | None = None) -> None:
+        line, column = document.locate(list(path), key)
+        findings.append(Finding(document.path, line, column, Severity.WARNING, rule, TOOL, message))
+
+    for rule in RULES:
+        rule(obj, emit)
+    return findings
+
+
+def _list_name(path: JsonPath) -> Any:
+    return path[-2]
+
+
+def _floating_tag(image: str) -> str | None:
+    """The tag to blame when ``image`` floats (no tag or :latest); None when pinned."""
+    if "@" in image:  # A digest pins the content whatever the tag says.
+        return None
+    last = image.rsplit("/", 1)[-1]  # A registry port ("host:5000/app") is not a tag.
+    if ":" not in last:
+        return "태그가 없어 :latest를 받으니"
+    tag = last.rsplit(":", 1)[1]
+    return ":latest 태그이니" if tag == "latest" else None
+
+
+def check_image_tag(obj: Obj, emit: Emit) -> None:
+    # A floating tag means a re-pull or a new node runs different code than was tested.
+    for path, container in obj.containers:
+        image = container.get("image")
+        if not isinstance(image, str):
+            continue
+        tag = _floating_tag(image)
+        if tag:
+            emit(
+                (*path, "image"),
+                RULE_IMAGE_LATEST,
+                f'이미지 "{image}"는 {tag} 버전 태그나 다이제스트(@sha256:)로 고정합니다.',
+            )
+
+
+def _resources(container: dict) -> tuple[dict, dict]:
+    resources = as_dict(container.get("resources"))
+    return as_dict(resources.get("requests")), as_dict(resources.get("limits"))
+
+
+def check_limits(obj: Obj, emit: Emit) -> None:
+    # Without a memory limit one leaking container can exhaust the node and get others OOM-killed.
+    for path, container in obj.containers:
+        if _list_name(path) not in RUNNING_LISTS:
+            continue
+        _requests, limits = _resources(container)
+        if "memory" not in limits:
+            emit(
+                path,
+                RULE_NO_LIMITS,
+                "메모리 상한이 없어 노드 메모리가 바닥나면 다른 파드까지 OOM으로 종료될 수 있으니 "
+                "resources.limits.memory를 정합니다.",
+                _key(container, "resources"),
+            )
+
+
+def check_requests(obj: Obj, emit: Emit) -> None:
+    # The scheduler places pods by requests; a missing one defaults to the limit, else to zero.
+    for path, container in obj.containers:
+        if _list_name(path) not in RUNNING_LISTS:
+            continue
+        requests, limits = _resources(container)
+        missing = [r for r in ("cpu", "memory") if r not in requests and r not in limits]
+        if missing:
+            names = ", ".join(f"resources.requests.{r}" for r in missing)
+            emit(
+                path,
+                RULE_NO_REQUESTS,
+                f"스케줄러가 노드의 여유를 보고 배치할 수 있도록 {names}를 정합니다.",
+                _key(container, "resources"),
+            )
+
+
+def _key(container: dict, key: str) -> str:
+    """Where to point: the container's ``key`` when it has one, else its name."""
+    return key if key in container else "name"
+
+
+def _runs_as_non_root(pod_context: dict, container_context: dict) -> bool:
+    """What the kubelet enforces: the container's setting wins over the pod's."""
+    user = container_context.get("runAsUser", pod_context.get("runAsUser"))
+    if isinstance(user, int) and not isinstance(user, bool):
+        return user != 0
+    non_root = container_context.get("runAsNonRoot", pod_context.get("runAsNonRoot"))
+    return non_root is True
+
+
+def check_non_root(obj: Obj, emit: Emit) -> None:
+    # A process that is root in the container is one escape away from root on the node.
+    pod_spec = as_dict(obj.pod_spec[1]) if obj.pod_spec else {}
+    pod_context = as_dict(pod_spec.get("securityContext"))
+    for path, container in obj.containers:
+        if _list_name(path) not in RUNNING_LISTS:
+            continue
+        context = as_dict(container.get("securityContext"))
+        if _runs_as_non_root(pod_context, context):
+            continue
+        emit(
+            path,
+            RULE_RUNS_AS_ROOT,
+            "root로 실행될 수 있으니 securityContext에 runAsNonRoot: true나 0이 아닌 "
+            "runAsUser를 둡니다.",
+            _key(container, "securityContext"),
+        )
+
+
+def check_readiness(obj: Obj, emit: Emit) -> None:
+    # Without a readiness probe a Service sends traffic to a pod before it can answer.
+    if obj.kind not in LONG_RUNNING_KINDS:
+        return
+    for path, container in obj.containers:
+        if _list_name(path) != "containers" or "readinessProbe" in container:
+            continue
+        emit(
+            path,
+            RULE_NO_PROBES,
+            "준비되기 전의 파드로 트래픽이 가지 않도록 readinessProbe를 둡니다.",
+            "name",
+        )
+
+
+RULES = (check_image_tag, check_limits, check_requests, check_non_root, check_readiness)
