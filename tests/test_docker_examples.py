@@ -63,6 +63,28 @@ def test_a_self_contained_folder_is_built_and_a_project_template_only_checked(
     assert "--check" in build_command(app)
 
 
+def test_a_named_variant_is_built_with_its_own_file_from_the_shared_project(
+    tmp_path: Path,
+) -> None:
+    # Dockerfile.distroless shares the folder's pom.xml and src/ with the plain Dockerfile.
+    project = "examples/docker/app"
+    write(tmp_path, f"{project}/pom.xml", "<project/>")
+    write(tmp_path, f"{project}/src/main/java/App.java", "class App {}")
+    write(tmp_path, f"{project}/README.md", "not a Dockerfile")
+    for name in ("Dockerfile", "Dockerfile.distroless"):
+        write(tmp_path, f"{project}/{name}", "FROM maven:3.9\nCOPY pom.xml ./\nCOPY src ./src\n")
+    plans = plan_dockerfiles(tmp_path)
+    assert [plan.dockerfile.name for plan in plans] == ["Dockerfile", "Dockerfile.distroless"]
+    variant = build_command(plans[1])
+    assert variant == [
+        "docker",
+        "build",
+        "--file",
+        str(tmp_path / project / "Dockerfile.distroless"),
+        str(tmp_path / project),
+    ]
+
+
 def test_compose_files_are_resolved_alone_and_with_each_override(tmp_path: Path) -> None:
     write(tmp_path, "examples/compose/app/compose.yaml", "services: {}\n")
     write(tmp_path, "examples/compose/app/compose.prod.yaml", "services: {}\n")

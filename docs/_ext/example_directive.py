@@ -37,6 +37,8 @@ _LANGUAGE_BY_SUFFIX = {
     ".py": "python",
     ".sh": "bash",
     ".json": "json",
+    ".java": "java",
+    ".xml": "xml",
     ".properties": "properties",
     ".tpl": "text",
     ".txt": "text",
