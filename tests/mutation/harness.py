@@ -47,7 +47,7 @@ NOT_MUTATED_SUFFIXES = {
     ".properties": "Spring properties: data of a ConfigMap example, not parsed by the checker",
     ".py": "locustfile: Python, checked by ruff/py_compile in tests/test_locust.py",
     ".dockerignore": "build-context filter of a Dockerfile: no syntax to break",
-    ".xml": "Maven pom.xml: build input of a Dockerfile example, built for real by the CI docker job",
+    ".xml": "Maven pom.xml: build input of a Dockerfile example, built by the CI docker job",
     ".java": "Java source: build input of a Dockerfile example, compiled by the CI docker job",
 }
 NOT_MUTATED_CHART_FILES = (
