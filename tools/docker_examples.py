@@ -1,9 +1,9 @@
 """Build every Dockerfile and resolve every Compose file under ``examples/`` with the real Docker.
 
 The CI ``docker`` job runs this on a runner with a Docker Engine. A Dockerfile whose folder holds
-every file its COPY/ADD instructions read is built for real (``docker build``); one written for
-the reader's own project (``COPY pom.xml``, ``COPY src``) cannot be, so BuildKit's checks run on
-it instead (``docker build --check``) and the log says which files were missing. Each Compose
+every file its COPY/ADD instructions read is built for real (``docker build``); one whose COPY
+sources are missing from its folder cannot be, so BuildKit's checks run on it instead
+(``docker build --check``) and the log says which files were missing. Each Compose
 file is resolved with ``docker compose config``, together with the override files of its folder.
 Exit status: 0 all passed, 1 something failed, 2 unusable input.
 """
