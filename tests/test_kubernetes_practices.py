@@ -7,10 +7,12 @@ import os
 
 import pytest
 import yaml
-from test_kubernetes_support import FIXTURES, install_fake_kubeconform, load, run
+from test_kubernetes_support import FIXTURES, REPO, VERSIONS, install_fake_kubeconform, load
 
 from examplecheck.findings import Severity
-from examplecheck.kubernetes.practices import TOOL, check_practices
+from examplecheck.kubernetes import KubernetesResult, check_kubernetes
+from examplecheck.kubernetes.objects import Obj
+from examplecheck.kubernetes.practices import TOOL, check_practices, scan_marks
 from examplecheck.yamlload import load_yaml
 
 PRACTICES = FIXTURES / "practices"
@@ -23,6 +25,10 @@ CASES = [
     ("runs-as-root.yaml", "k8s-runs-as-root", 24),
     ("no-probes.yaml", "k8s-no-probes", 19),
 ]
+
+
+def run(path, engine: str = "builtin") -> KubernetesResult:
+    return check_kubernetes(load(path), versions=VERSIONS, root=REPO, engine=engine)
 
 
 def test_every_practice_fixture_is_covered():
@@ -63,7 +69,7 @@ def test_warnings_are_the_same_for_both_engines(fake_kubeconform):
 
 
 def test_messages_are_korean_sentences_saying_what_to_do():
-    findings = [f for d in load(PRACTICES) for f in check_practices(d)]
+    findings = [f for f in check_practices(load(PRACTICES))]
     assert findings
     for finding in findings:
         assert finding.message.endswith("니다."), finding.message  # 합니다체
@@ -74,7 +80,7 @@ def _practices(text: str, tmp_path) -> list[tuple[str, str]]:
     path = tmp_path / "manifest.yaml"
     path.write_text(text, "utf-8")
     documents = load_yaml(path, "manifest.yaml").documents
-    return [(f.rule, f.message) for d in documents for f in check_practices(d)]
+    return [(f.rule, f.message) for f in check_practices(documents)]
 
 
 def _pod(container: dict, pod_context: dict | None = None, kind: str = "Pod") -> str:
@@ -166,3 +172,61 @@ def test_objects_without_pods_and_broken_shapes_are_ignored(tmp_path):
         "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec: {containers: [1, null]}\n"
     )
     assert _practices(text, tmp_path) == []
+
+
+def _every_container_target(documents):
+    for document in documents:
+        for path, container in (
+            Obj(document.data).containers if isinstance(document.data, dict) else []
+        ):
+            yield document, path, None
+            yield document, path, "missing"
+            for key in ("image", "name", "resources", "securityContext"):
+                if key in container:
+                    yield document, path, key
+
+
+@pytest.mark.parametrize(
+    "folder", ["tests/fixtures/kubernetes", "tests/corpus/valid", "examples"], ids=str
+)
+def test_event_scan_places_lines_exactly_as_locate(folder):
+    files = [
+        p
+        for p in sorted((REPO / folder).rglob("*.yaml"))
+        if "templates" not in p.parts and "compose" not in p.name
+    ]
+    checked = 0
+    for file in files:
+        result = load_yaml(file, file.relative_to(REPO).as_posix())
+        targets = list(_every_container_target(result.documents))
+        if not targets:
+            continue
+        wanted: dict = {}
+        for document, path, key in targets:
+            wanted.setdefault(document.index, set()).add((path, key))
+        marks = scan_marks(result.documents[0].source.text, wanted)
+        for document, path, key in targets:
+            found = marks.get(document.index, {}).get((path, key))
+            if key == "missing":
+                assert found is None  # Left to locate, which knows what to fall back to.
+            else:
+                assert found == document.locate(list(path), key), (file, path, key)
+                checked += 1
+    assert checked > 10
+
+
+def test_aliases_and_merge_keys_fall_back_to_locate(tmp_path):
+    text = (
+        "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n"
+        "  containers:\n"
+        "    - &base\n      name: a\n      image: nginx\n"
+        "    - *base\n"
+        "    - <<: *base\n      name: c\n"
+    )
+    path = tmp_path / "pod.yaml"
+    path.write_text(text, "utf-8")
+    documents = load_yaml(path, "pod.yaml").documents
+    lines = sorted(f.line for f in check_practices(documents) if f.rule == "k8s-image-latest")
+    # As locate: the alias is the anchored node; a merged key is not in the composed
+    # mapping (compose does not merge), so it points at the container that merges it.
+    assert lines == [8, 8, 10]

@@ -55,8 +55,12 @@ def check_kubernetes(
     versions: Sequence[str],
     root: Path,
     engine: str = "auto",
+    practices: bool = True,
 ) -> KubernetesResult:
-    """Every Kubernetes check on these documents; ``fatal`` says why it could not run."""
+    """Every Kubernetes check on these documents; ``fatal`` says why it could not run.
+
+    ``practices=False`` leaves out the best-practice warnings (tests of the other rules).
+    """
     versions = list(versions)
     if engine not in ENGINES:
         return KubernetesResult([], fatal=f"unknown Kubernetes engine {engine!r}")
@@ -128,10 +132,11 @@ def check_kubernetes(
     for document in documents:
         if isinstance(document.data, dict):
             findings.extend(check_document(document))
-            findings.extend(check_practices(document))  # Warnings only; never fail a run.
             labels = checked_by[document.path]
             _add(labels, API_LABEL)
             _add(labels, SET_LABEL)
+    if practices:
+        findings.extend(check_practices(documents))  # Warnings only; they never fail a run.
     findings.extend(check_sets(documents, sets_config))
     return KubernetesResult(findings, dict(checked_by))
 
