@@ -4,7 +4,8 @@ Every pod-bearing object (Pod, the workload controllers, Job, CronJob's template
 a floating image tag, missing memory limits and requests, a root user and, for long-running
 workloads, a missing readiness probe. Findings are warnings (they never fail a run) with a
 short Korean message the site shows under the example; the rules run in-process, so both
-schema engines give the same ones.
+schema engines give the same ones. Lines are those ``YamlDocument.locate`` gives, read from
+one event scan per file (valid files get warnings too, and composing every one is slow).
 """
 
 from __future__ import annotations
@@ -33,10 +34,10 @@ RUNNING_LISTS = ("initContainers", "containers")
 LONG_RUNNING_KINDS = {"Deployment", "StatefulSet", "DaemonSet"}
 
 
-_NODE_EVENTS = (yaml.ScalarEvent, yaml.MappingStartEvent, yaml.SequenceStartEvent, yaml.AliasEvent)
-
 # A warning to place: (document, path, rule, message, key) as a rule emits it.
 Pending = tuple[YamlDocument, JsonPath, str, str, str | None]
+# Where a warning points: the node at a path, or with a key, that key inside the mapping there.
+Target = tuple[JsonPath, str | None]
 
 
 def check_practices(documents: Iterable[YamlDocument]) -> list[Finding]:
@@ -60,105 +61,6 @@ def _emitter(document: YamlDocument, pending: list[Pending]) -> Emit:
         pending.append((document, path, rule, message, key))
 
     return emit
-
-
-def _place(pending: list[Pending]) -> list[Finding]:
-    """Findings with lines: one event scan per file, composing nodes only where it falls short.
-
-    Warnings are common on valid files, and ``YamlDocument.locate`` composes and keeps every
-    such file's node tree; an event scan keeps nothing, so warnings stay cheap (see
-    benchmarks/kubernetes_engine.py).
-    """
-    wanted: dict[int, dict[int, set[Target]]] = {}
-    for document, path, _rule, _message, key in pending:
-        per_document = wanted.setdefault(id(document.source), {})
-        per_document.setdefault(document.index, set()).add((path, key))
-    marks: dict[int, dict[int, dict[Target, tuple[int, int]]]] = {}
-    findings: list[Finding] = []
-    for document, path, rule, message, key in pending:
-        source = id(document.source)
-        if source not in marks:
-            marks[source] = scan_marks(document.source.text, wanted[source])
-        found = marks[source].get(document.index, {}).get((path, key))
-        line, column = found or document.locate(list(path), key)
-        findings.append(Finding(document.path, line, column, Severity.WARNING, rule, TOOL, message))
-    return findings
-
-
-# Where a warning points: the node at a path, or with a key, that key inside the mapping there.
-Target = tuple[JsonPath, str | None]
-
-
-def scan_marks(
-    text: str, wanted: dict[int, set[Target]]
-) -> dict[int, dict[Target, tuple[int, int]]]:
-    """1-based (line, column) of each wanted target, per document index, as ``locate`` gives.
-
-    Walks PyYAML's events (the node marks ``compose`` would copy from them). A target behind an
-    alias or a merge key is left out, and the caller falls back to ``locate``.
-    """
-    found: dict[int, dict[Target, tuple[int, int]]] = {}
-    if not wanted:
-        return found
-    last = max(wanted)
-    index = -1
-    targets: set[Target] = set()
-    prefixes: set[JsonPath] = set()
-    here: dict[Target, tuple[int, int]] = {}
-    # Frames: [path or None (not wanted), is_mapping, expecting_key, next_index, key, seen_keys]
-    stack: list[list] = []
-    for event in yaml.parse(text, Loader=SafeLoader):
-        kind = type(event)
-        if kind is yaml.DocumentStartEvent:
-            index += 1
-            if index > last:
-                break
-            targets = wanted.get(index, set())
-            prefixes = {t[0][:n] for t in targets for n in range(len(t[0]) + 1)}
-            here = found.setdefault(index, {}) if targets else {}
-            stack = []
-            continue
-        if not targets:  # Nothing wanted in this document.
-            continue
-        if kind in (yaml.MappingEndEvent, yaml.SequenceEndEvent):
-            stack.pop()
-            continue
-        if kind not in _NODE_EVENTS:
-            continue
-        path = _node_path(stack, event, kind, targets, here)
-        mark = (event.start_mark.line + 1, event.start_mark.column + 1)
-        if path is not None and kind is not yaml.AliasEvent and (path, None) in targets:
-            here[(path, None)] = mark
-        if kind in (yaml.MappingStartEvent, yaml.SequenceStartEvent):
-            wanted_path = path if path in prefixes else None
-            stack.append([wanted_path, kind is yaml.MappingStartEvent, True, 0, None, set()])
-    return found
-
-
-def _node_path(
-    stack: list[list], event: Any, kind: type, targets: set[Target], here: dict
-) -> JsonPath | None:
-    """Path of the node this event starts (None when not wanted); records a wanted key's mark."""
-    if not stack:
-        return ()
-    frame = stack[-1]
-    parent = frame[0]
-    if not frame[1]:  # A sequence item.
-        frame[3] += 1
-        return None if parent is None else (*parent, frame[3] - 1)
-    if frame[2]:  # A mapping key: remember it (the first of duplicates wins, as in locate).
-        frame[2] = False
-        key = event.value if kind is yaml.ScalarEvent else None
-        if key is not None and key in frame[5]:
-            key = None
-        elif key is not None:
-            frame[5].add(key)
-            if parent is not None and (parent, key) in targets:
-                here[(parent, key)] = (event.start_mark.line + 1, event.start_mark.column + 1)
-        frame[4] = key
-        return None
-    frame[2] = True
-    return None if parent is None or frame[4] is None else (*parent, frame[4])
 
 
 def _list_name(path: JsonPath) -> Any:
@@ -278,3 +180,103 @@ def check_readiness(obj: Obj, emit: Emit) -> None:
 
 
 RULES = (check_image_tag, check_limits, check_requests, check_non_root, check_readiness)
+
+
+# --- placing warnings on lines ----------------------------------------------------------------
+
+_NODE_EVENTS = (yaml.ScalarEvent, yaml.MappingStartEvent, yaml.SequenceStartEvent, yaml.AliasEvent)
+
+
+def _place(pending: list[Pending]) -> list[Finding]:
+    """Findings with lines: one event scan per file, composing nodes only where it falls short.
+
+    Warnings are common on valid files, and ``YamlDocument.locate`` composes and keeps every
+    such file's node tree; an event scan keeps nothing, so warnings stay cheap (see
+    benchmarks/kubernetes_engine.py).
+    """
+    wanted: dict[int, dict[int, set[Target]]] = {}
+    for document, path, _rule, _message, key in pending:
+        per_document = wanted.setdefault(id(document.source), {})
+        per_document.setdefault(document.index, set()).add((path, key))
+    marks: dict[int, dict[int, dict[Target, tuple[int, int]]]] = {}
+    findings: list[Finding] = []
+    for document, path, rule, message, key in pending:
+        source = id(document.source)
+        if source not in marks:
+            marks[source] = scan_marks(document.source.text, wanted[source])
+        found = marks[source].get(document.index, {}).get((path, key))
+        line, column = found or document.locate(list(path), key)
+        findings.append(Finding(document.path, line, column, Severity.WARNING, rule, TOOL, message))
+    return findings
+
+
+def scan_marks(
+    text: str, wanted: dict[int, set[Target]]
+) -> dict[int, dict[Target, tuple[int, int]]]:
+    """1-based (line, column) of each wanted target, per document index, as ``locate`` gives.
+
+    Walks PyYAML's events (the node marks ``compose`` would copy from them). A target behind an
+    alias or a merge key is left out, and the caller falls back to ``locate``.
+    """
+    found: dict[int, dict[Target, tuple[int, int]]] = {}
+    if not wanted:
+        return found
+    last = max(wanted)
+    index = -1
+    targets: set[Target] = set()
+    prefixes: set[JsonPath] = set()
+    here: dict[Target, tuple[int, int]] = {}
+    # Frames: [path or None (not wanted), is_mapping, expecting_key, next_index, key, seen_keys]
+    stack: list[list] = []
+    for event in yaml.parse(text, Loader=SafeLoader):
+        kind = type(event)
+        if kind is yaml.DocumentStartEvent:
+            index += 1
+            if index > last:
+                break
+            targets = wanted.get(index, set())
+            prefixes = {t[0][:n] for t in targets for n in range(len(t[0]) + 1)}
+            here = found.setdefault(index, {}) if targets else {}
+            stack = []
+            continue
+        if not targets:  # Nothing wanted in this document.
+            continue
+        if kind in (yaml.MappingEndEvent, yaml.SequenceEndEvent):
+            stack.pop()
+            continue
+        if kind not in _NODE_EVENTS:
+            continue
+        path = _node_path(stack, event, kind, targets, here)
+        mark = (event.start_mark.line + 1, event.start_mark.column + 1)
+        if path is not None and kind is not yaml.AliasEvent and (path, None) in targets:
+            here[(path, None)] = mark
+        if kind in (yaml.MappingStartEvent, yaml.SequenceStartEvent):
+            wanted_path = path if path in prefixes else None
+            stack.append([wanted_path, kind is yaml.MappingStartEvent, True, 0, None, set()])
+    return found
+
+
+def _node_path(
+    stack: list[list], event: Any, kind: type, targets: set[Target], here: dict
+) -> JsonPath | None:
+    """Path of the node this event starts (None when not wanted); records a wanted key's mark."""
+    if not stack:
+        return ()
+    frame = stack[-1]
+    parent = frame[0]
+    if not frame[1]:  # A sequence item.
+        frame[3] += 1
+        return None if parent is None else (*parent, frame[3] - 1)
+    if frame[2]:  # A mapping key: remember it (the first of duplicates wins, as in locate).
+        frame[2] = False
+        key = event.value if kind is yaml.ScalarEvent else None
+        if key is not None and key in frame[5]:
+            key = None
+        elif key is not None:
+            frame[5].add(key)
+            if parent is not None and (parent, key) in targets:
+                here[(parent, key)] = (event.start_mark.line + 1, event.start_mark.column + 1)
+        frame[4] = key
+        return None
+    frame[2] = True
+    return None if parent is None or frame[4] is None else (*parent, frame[4])
