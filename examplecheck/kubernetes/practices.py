@@ -165,7 +165,8 @@ def check_non_root(obj: Obj, emit: Emit) -> None:
 
 
 def check_readiness(obj: Obj, emit: Emit) -> None:
-    # Without a readiness probe a Service sends traffic to a pod before it can answer.
+    # Without a readiness probe a pod counts as ready once started: a Service sends it traffic
+    # and a rolling update moves on before it can answer.
     if obj.kind not in LONG_RUNNING_KINDS:
         return
     for path, container in obj.containers:
@@ -174,7 +175,8 @@ def check_readiness(obj: Obj, emit: Emit) -> None:
         emit(
             path,
             RULE_NO_PROBES,
-            "준비되기 전의 파드로 트래픽이 가지 않도록 readinessProbe를 둡니다.",
+            "준비되기 전의 파드가 트래픽을 받거나 롤링 업데이트가 먼저 넘어가지 않도록 "
+            "readinessProbe를 둡니다.",
             "name",
         )
 
