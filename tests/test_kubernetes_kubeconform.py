@@ -223,7 +223,9 @@ def test_unreadable_status_error_becomes_a_finding(fake, tmp_path, monkeypatch):
     # The filename kubeconform reports is the path it was given.
     report["resources"][0]["filename"] = str(REPO / documents[0].path)
     script.write_text(f"#!/bin/sh\ncat <<'EOF'\n{json.dumps(report)}\nEOF\nexit 1\n")
-    result = check_kubernetes(documents, versions=["1.33"], root=REPO, engine="kubeconform")
+    result = check_kubernetes(
+        documents, versions=["1.33"], root=REPO, engine="kubeconform", practices=False
+    )
     assert [(f.rule, f.tool) for f in result.findings] == [("k8s-schema-tool-error", "kubeconform")]
     assert "duplicate key" in result.findings[0].message
 

@@ -35,7 +35,9 @@ def load(*paths: Path, root: Path = REPO) -> list[YamlDocument]:
 
 
 def run(*paths: Path, engine: str = "builtin", root: Path = REPO) -> KubernetesResult:
-    return check_kubernetes(load(*paths, root=root), versions=VERSIONS, root=root, engine=engine)
+    documents = load(*paths, root=root)
+    # The practice warnings have their own tests (test_kubernetes_practices.py).
+    return check_kubernetes(documents, versions=VERSIONS, root=root, engine=engine, practices=False)
 
 
 def brief(findings: list[Finding]) -> list[tuple[str, int, str]]:
