@@ -61,6 +61,8 @@ spec:
       labels:
         app.kubernetes.io/name: {app}
     spec:
+      securityContext:
+        runAsNonRoot: true
       containers:
         - name: {app}
           image: registry.example.com/{app}:1.{i % 10}.0
@@ -184,9 +186,18 @@ spec:
       template:
         spec:
           restartPolicy: OnFailure
+          securityContext:
+            runAsNonRoot: true
+            runAsUser: 65534
           containers:
             - name: report
               image: busybox:1.37
+              resources:
+                requests:
+                  cpu: 10m
+                  memory: 16Mi
+                limits:
+                  memory: 32Mi
 """
     namespace = f"""apiVersion: v1
 kind: Namespace
