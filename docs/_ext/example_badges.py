@@ -29,6 +29,7 @@ _LABEL_RULES: list[tuple[re.Pattern[str], str | None]] = [
 ]
 
 _DASH = re.compile(r"\s*[–-]\s*")
+_HANGUL = re.compile(r"[가-힣]")
 
 # Korean advice for the warnings writers meet most; the rule id is always shown as well.
 _ADVICE: list[tuple[re.Pattern[str], str]] = [
@@ -103,6 +104,9 @@ def status_text(state, path: str) -> str:
 
 
 def advice_for(rule: str, message: str) -> str | None:
+    """Korean advice for a tool's English message; a Korean message already says what to do."""
+    if _HANGUL.search(message):
+        return None
     for pattern, advice in _ADVICE:
         if pattern.search(rule) or pattern.search(message):
             return advice
