@@ -87,6 +87,12 @@ def page_blocks(text: str, display: str) -> list[ScriptInput]:
             commands = _console_commands(body)
             if commands:
                 blocks.append(_block(display, commands))
+        elif language.startswith("{"):
+            # A directive whose content is Markdown again (tab-item, dropdown, note): its
+            # nested code blocks are the page's too; map their lines back to the page.
+            for block in page_blocks("\n".join(text for _, _, text in body), display):
+                block.lines = [(body[n - 1][0], o + body[n - 1][1]) for n, o in block.lines]
+                blocks.append(block)
         index = end + 1
     return [b for b in blocks if b.text.strip()]
 

@@ -142,3 +142,10 @@ def test_blocks_in_list_items_and_directive_options():
     assert block.text == ': "${TAG:=demo}"\ndocker build -t "app:${TAG}" .\n'
     assert block.lines == [(5, 3), (6, 3)]
     assert block.page_position(2, 1) == (6, 4)
+
+
+def test_blocks_nested_in_backtick_directives_keep_page_lines():
+    text = "# 제목\n\n````{tab-item} v2\n:sync: v2\n\n```console\n$ echo $HOME\n```\n````\n"
+    [block] = shellcheck.page_blocks(text, "p.md")
+    assert block.text == "echo $HOME\n"
+    assert block.page_position(1, 1) == (7, 3)  # page line 7, after the "$ " prompt
