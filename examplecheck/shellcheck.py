@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .codeblocks import code_blocks
 from .findings import Finding, Severity
 from .tools import ToolTimeout, find_tool, run_tool
 
@@ -27,9 +28,6 @@ _LEVELS = {
     "info": Severity.INFO,
     "style": Severity.INFO,
 }
-# Any indentation: a fence inside a (nested) list item is indented by the item's content.
-_FENCE = re.compile(r"^( *)(`{3,}|~{3,})\s*(.*)$")
-_DIRECTIVE_OPTION = re.compile(r"^\s*:[\w-]+:")
 _HEREDOC = re.compile(r"<<-?\s*(['\"]?)([A-Za-z_][\w-]*)\1")
 
 
@@ -53,57 +51,14 @@ def page_blocks(text: str, display: str) -> list[ScriptInput]:
     """The bash/sh/shell blocks (as they are) and console blocks (commands after ``$ ``,
     with their ``\\`` continuations and heredoc bodies) of a Markdown page."""
     blocks: list[ScriptInput] = []
-    lines = text.splitlines()
-    index = 0
-    while index < len(lines):
-        match = _FENCE.match(lines[index])
-        if not match:
-            index += 1
-            continue
-        fence, info = match.group(2), match.group(3).split()
-        language = _language(info)
-        body_start = index + 1
-        end = body_start
-        while end < len(lines):
-            close = _FENCE.match(lines[end])
-            if (
-                close
-                and close.group(2)[0] == fence[0]
-                and len(close.group(2)) >= len(fence)
-                and not close.group(3).strip()
-            ):
-                break
-            end += 1
-        indent = len(match.group(1))
-        body = [
-            (number + 1, indent, _dedent(lines[number], indent))
-            for number in range(body_start, end)
-        ]
-        while body and info and info[0].startswith("{") and _DIRECTIVE_OPTION.match(body[0][2]):
-            body = body[1:]  # MyST directive options (`:caption: x`) are not part of the script
-        if language in SHELL_LANGUAGES:
-            blocks.append(_block(display, body))
-        elif language in CONSOLE_LANGUAGES:
-            commands = _console_commands(body)
+    for block in code_blocks(text):
+        if block.language in SHELL_LANGUAGES:
+            blocks.append(_block(display, block.lines))
+        elif block.language in CONSOLE_LANGUAGES:
+            commands = _console_commands(block.lines)
             if commands:
                 blocks.append(_block(display, commands))
-        elif language.startswith("{"):
-            # A directive whose content is Markdown again (tab-item, dropdown, note): its
-            # nested code blocks are the page's too; map their lines back to the page.
-            for block in page_blocks("\n".join(text for _, _, text in body), display):
-                block.lines = [(body[n - 1][0], o + body[n - 1][1]) for n, o in block.lines]
-                blocks.append(block)
-        index = end + 1
     return [b for b in blocks if b.text.strip()]
-
-
-def _language(info: list[str]) -> str:
-    if not info:
-        return ""
-    directive = info[0].rstrip("}").lstrip("{")
-    if info[0].startswith("{") and directive in {"code-block", "code", "sourcecode"}:
-        return info[1].lower() if len(info) > 1 else ""
-    return info[0].lower()
 
 
 def _console_commands(body: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
@@ -128,12 +83,6 @@ def _console_commands(body: list[tuple[int, int, str]]) -> list[tuple[int, int, 
         if found and not continuing:
             heredoc = found.group(2)
     return picked
-
-
-def _dedent(line: str, indent: int) -> str:
-    """Remove up to ``indent`` leading spaces (the fence's own indentation)."""
-    stripped = len(line) - len(line.lstrip(" "))
-    return line[min(indent, stripped) :]
 
 
 def _block(display: str, lines: list[tuple[int, int, str]]) -> ScriptInput:

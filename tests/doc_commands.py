@@ -14,16 +14,16 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from examplecheck.codeblocks import code_blocks
+
 ROOT = Path(__file__).resolve().parents[1]
 DOCS = ROOT / "docs"
 SHELL_LANGUAGES = {"console": "console", "shell-session": "console", "bash": "bash", "sh": "bash"}
-_FENCE = re.compile(r"^(?P<indent>\s*)(?P<fence>`{3,}|~{3,})\s*(?P<info>[^`]*)$")
 _ASSIGNMENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*=")
 _SEPARATORS = {"|", "||", "&&", ";", "&", "|&"}
 _REDIRECTIONS = {">", ">>", "<", "<<", ">&", "<&", "&>", "&>>", "<<<", ">|"}
 _PREFIXES = {"sudo", "time", "exec", "command", "env"}
 _DIRECTIVE_OPTION = re.compile(r"^:[\w-]+:(\s|$)")
-_CODE_DIRECTIVES = {"{code-block}", "{code}", "{sourcecode}"}
 SUBSTITUTION = "SUBST"  # stands in for a $(...) whose body is checked on its own
 
 
@@ -43,31 +43,12 @@ def pages(docs: Path = DOCS) -> list[Path]:
     return sorted(p for p in docs.rglob("*.md") if "_build" not in p.parts)
 
 
-def shell_blocks(text: str, offset: int = 0) -> Iterator[tuple[str, int, list[str]]]:
-    """(language, first content line, lines) of every console/bash fenced block, also inside
-    MyST directives fenced with backticks (```` ````{tab-item} ```` holding ```` ```console ````)
-    and ``{code-block} console`` directives."""
-    lines = text.splitlines()
-    index = 0
-    while index < len(lines):
-        match = _FENCE.match(lines[index])
-        if not match:
-            index += 1
-            continue
-        fence, info = match["fence"], match["info"].strip().split()
-        language = info[0] if info else ""
-        if language in _CODE_DIRECTIVES:
-            language = info[1] if len(info) > 1 else ""
-        body_start = index + 1
-        end = body_start
-        closing = re.compile(rf"^\s*{re.escape(fence[0])}{{{len(fence)},}}\s*$")
-        while end < len(lines) and not closing.match(lines[end]):
-            end += 1
-        if language in SHELL_LANGUAGES:
-            yield SHELL_LANGUAGES[language], offset + body_start + 1, lines[body_start:end]
-        elif language.startswith("{"):  # a directive whose content is Markdown again
-            yield from shell_blocks("\n".join(lines[body_start:end]), offset + body_start)
-        index = end + 1
+def shell_blocks(text: str) -> Iterator[tuple[str, int, list[str]]]:
+    """(language, first content line, lines) of every console/bash block of a page, as the
+    checker's own page reader (examplecheck.codeblocks) finds them."""
+    for block in code_blocks(text):
+        if block.language in SHELL_LANGUAGES and block.lines:
+            yield SHELL_LANGUAGES[block.language], block.lines[0][0], [t for _, _, t in block.lines]
 
 
 def command_lines(page: Path) -> Iterator[CommandLine]:
