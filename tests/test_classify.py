@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import shutil
 from pathlib import Path
-from types import SimpleNamespace
 
 import pytest
 
@@ -12,17 +11,14 @@ from examplecheck.api import check_paths
 from examplecheck.classify import classify
 from examplecheck.config import ConfigError
 from examplecheck.discover import UsageError, discover
+from tests.checker_support import no_kubernetes
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = ROOT / "tests" / "fixtures"
 
 
-def _no_kubernetes(documents, **_):
-    return SimpleNamespace(findings=[], checked_by={}, fatal=None)
-
-
 def run(paths, root=ROOT):
-    return check_paths(paths, root=root, kubernetes_checker=_no_kubernetes)
+    return check_paths(paths, root=root, kubernetes_checker=no_kubernetes)
 
 
 @pytest.mark.parametrize(

@@ -3,24 +3,20 @@
 from __future__ import annotations
 
 from pathlib import Path
-from types import SimpleNamespace
 
 import pytest
 
 from examplecheck import compose_check
 from examplecheck.api import check_paths
+from tests.checker_support import no_kubernetes
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = ROOT / "tests" / "fixtures" / "compose"
 BAD = "tests/fixtures/compose/bad/compose.yaml"
 
 
-def _no_kubernetes(documents, **_):
-    return SimpleNamespace(findings=[], checked_by={}, fatal=None)
-
-
 def run(name: str):
-    return check_paths([FIXTURES / name], root=ROOT, kubernetes_checker=_no_kubernetes)
+    return check_paths([FIXTURES / name], root=ROOT, kubernetes_checker=no_kubernetes)
 
 
 @pytest.fixture(scope="module")

@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import re
 from pathlib import Path
-from types import SimpleNamespace
 
 import pytest
 
@@ -13,17 +12,14 @@ from examplecheck import hadolint
 from examplecheck.api import check_paths
 from examplecheck.dockerfile_check import check as parse_check
 from examplecheck.tools import CheckerCouldNotRun
+from tests.checker_support import no_kubernetes
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = ROOT / "tests" / "fixtures" / "dockerfile"
 
 
-def _no_kubernetes(documents, **_):
-    return SimpleNamespace(findings=[], checked_by={}, fatal=None)
-
-
 def run(name: str):
-    return check_paths([FIXTURES / name], root=ROOT, kubernetes_checker=_no_kubernetes)
+    return check_paths([FIXTURES / name], root=ROOT, kubernetes_checker=no_kubernetes)
 
 
 def hits(report, name: str) -> set[tuple[int, str]]:

@@ -4,24 +4,20 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from types import SimpleNamespace
 
 import pytest
 
 from examplecheck import shellcheck
 from examplecheck.api import check_paths
 from examplecheck.tools import CheckerCouldNotRun
+from tests.checker_support import no_kubernetes
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = ROOT / "tests" / "fixtures"
 
 
-def _no_kubernetes(documents, **_):
-    return SimpleNamespace(findings=[], checked_by={}, fatal=None)
-
-
 def run(*parts: str):
-    return check_paths([FIXTURES.joinpath(*parts)], root=ROOT, kubernetes_checker=_no_kubernetes)
+    return check_paths([FIXTURES.joinpath(*parts)], root=ROOT, kubernetes_checker=no_kubernetes)
 
 
 def test_scripts():

@@ -3,21 +3,17 @@
 from __future__ import annotations
 
 from pathlib import Path
-from types import SimpleNamespace
 
 from examplecheck import yamllint_check
 from examplecheck.api import check_paths
+from tests.checker_support import no_kubernetes
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = ROOT / "tests" / "fixtures"
 
 
-def _no_kubernetes(documents, **_):
-    return SimpleNamespace(findings=[], checked_by={}, fatal=None)
-
-
 def run(*parts: str):
-    return check_paths([FIXTURES.joinpath(*parts)], root=ROOT, kubernetes_checker=_no_kubernetes)
+    return check_paths([FIXTURES.joinpath(*parts)], root=ROOT, kubernetes_checker=no_kubernetes)
 
 
 def test_duplicate_keys_are_errors():

@@ -4,19 +4,15 @@ from __future__ import annotations
 
 import time
 from pathlib import Path
-from types import SimpleNamespace
 
 import pytest
 
 from examplecheck.api import check_paths
 from examplecheck.yamlload import MAX_BYTES, load_yaml
+from tests.checker_support import no_kubernetes
 
 ROOT = Path(__file__).resolve().parents[1]
 YAML = ROOT / "tests" / "fixtures" / "yaml"
-
-
-def _no_kubernetes(documents, **_):
-    return SimpleNamespace(findings=[], checked_by={}, fatal=None)
 
 
 @pytest.mark.parametrize(
@@ -67,7 +63,7 @@ def test_locate_points_at_the_node_and_key(tmp_path):
 
 
 def test_every_bad_yaml_fixture_fails_the_run_without_a_traceback():
-    report = check_paths([YAML], root=ROOT, kubernetes_checker=_no_kubernetes)
+    report = check_paths([YAML], root=ROOT, kubernetes_checker=no_kubernetes)
     failing = {f.path.rsplit("/", 1)[-1] for f in report.findings if str(f.severity) == "error"}
     assert failing == {
         "alias-bomb.yaml",
