@@ -10,7 +10,7 @@ import nox
 nox.needs_version = ">=2025.2.9"
 nox.options.default_venv_backend = "uv|virtualenv"
 nox.options.reuse_venv = "yes"
-nox.options.sessions = ["validate", "tests", "lint", "docs"]
+nox.options.sessions = ["validate", "tests", "lint", "docs", "browser"]
 
 ROOT = Path(__file__).parent
 REQUIREMENTS = "requirements.txt"
@@ -32,7 +32,8 @@ def validate(session: nox.Session) -> None:
 def tests(session: nox.Session) -> None:
     """Run the test suite with pytest."""
     _install(session)
-    session.run("python", "-m", "pytest", *session.posargs)
+    # The browser suite tests the built site; it is its own session (nox -s browser).
+    session.run("python", "-m", "pytest", "--ignore=tests/browser", *session.posargs)
 
 
 @nox.session
@@ -84,3 +85,39 @@ def linkcheck(session: nox.Session) -> None:
     """Check external links (needs the network; never part of the default run)."""
     _install(session)
     session.run("sphinx-build", "-b", "linkcheck", "docs", "build/linkcheck", *session.posargs)
+
+
+@nox.session
+def browser(session: nox.Session) -> None:
+    """Test the built site as a reader gets it, in a real Chromium (copy, download, layout)."""
+    _install(session)
+    _ensure_browser(session)
+    # Incremental: after `nox -s docs` nothing is re-read, so this costs seconds.
+    session.run("sphinx-build", *SPHINX_ARGS)
+    session.run("python", "-m", "pytest", "tests/browser", *session.posargs)
+
+
+def _ensure_browser(session: nox.Session) -> None:
+    """Install Debian's chromium and fonts-noto-cjk when missing and apt-get can (as root)."""
+    import os
+    import sys
+
+    sys.path.insert(0, str(ROOT))  # nox's own interpreter: the finder needs nothing installed
+    from tests.browser.browser_launch import find_browser, korean_font_installed
+
+    wanted = []
+    if find_browser() is None:
+        wanted.append("chromium")
+    if not korean_font_installed():
+        wanted.append("fonts-noto-cjk")
+    if not wanted:
+        return
+    apt = shutil.which("apt-get")
+    sudo = [] if os.geteuid() == 0 else (["sudo", "-n"] if shutil.which("sudo") else None)
+    if apt is None or sudo is None:
+        session.warn(f"cannot install {' '.join(wanted)}: no apt-get, or not root and no sudo")
+        return  # the suite then says loudly what is missing (and fails with CI=true)
+    env = {"DEBIAN_FRONTEND": "noninteractive"}
+    session.run(*sudo, apt, "update", "-q", external=True, env=env)
+    session.run(*sudo, apt, "install", "-y", "-q", "--no-install-recommends", *wanted,
+                external=True, env=env)

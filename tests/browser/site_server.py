@@ -1,0 +1,54 @@
+"""Serve a built site on 127.0.0.1 for the browser suite, optionally with pages replaced.
+
+The overrides let a test seed a bad page (a mutated copy of a real one) without copying the
+whole site: a request for an overridden path gets the given bytes, every other path the file
+from the built site. The server stops when the ``with`` block ends.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import http.server
+import threading
+from collections.abc import Iterator, Mapping
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+
+class _Handler(http.server.SimpleHTTPRequestHandler):
+    overrides: Mapping[str, bytes] = {}
+
+    def do_GET(self) -> None:  # noqa: N802 (http.server's naming)
+        rel = unquote(urlsplit(self.path).path).lstrip("/")
+        if rel.endswith("/") or rel == "":
+            rel += "index.html"
+        body = self.overrides.get(rel)
+        if body is None:
+            super().do_GET()
+            return
+        self.send_response(200)
+        self.send_header("Content-Type", self.guess_type(rel))
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, format: str, *args: object) -> None:  # noqa: A002
+        pass  # the suite reports what it checks, not every request
+
+
+@contextlib.contextmanager
+def serve(root: Path, overrides: Mapping[str, bytes] | None = None) -> Iterator[str]:
+    """Serve ``root`` on a free loopback port; yields the base URL ending in '/'."""
+    handler = type("Handler", (_Handler,), {"overrides": dict(overrides or {})})
+    factory = functools.partial(handler, directory=str(root))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), factory)
+    server.daemon_threads = True
+    thread = threading.Thread(target=server.serve_forever, name="site-server", daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}/"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=5)
