@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
@@ -11,6 +12,14 @@ DOCS = Path(__file__).resolve().parent
 ROOT = DOCS.parent
 # The checker package lives at the repository root; the site's own extensions in docs/_ext.
 sys.path[:0] = [str(ROOT), str(DOCS / "_ext")]
+
+from site_origin import site_origin  # noqa: E402 (needs docs/_ext on sys.path)
+
+# Repository, branch and public URL come from the build environment (GitHub Actions); a local
+# build links to no repository and claims no public URL.
+_origin = site_origin(os.environ)
+if _origin.published:
+    tags.add("published")  # noqa: F821 (Sphinx puts `tags` into conf.py's namespace)
 
 project = "도커와 쿠버네티스 핸드북"
 author = "Docker & Kubernetes 핸드북 기여자"
@@ -22,7 +31,6 @@ extensions = [
     "sphinx_design",
     "sphinx_copybutton",
     "sphinxext.opengraph",
-    "sphinx_sitemap",
     "notfound.extension",
     "example_directive",
     "example_catalogue",
@@ -52,6 +60,8 @@ myst_substitutions = {
     "k8s_versions": f"{_k8s[0]}–{_k8s[-1]}",
     "k8s_latest": _k8s[-1],
     "docker_engine": _versions["docker"]["engine"],
+    "repository_url": _origin.repository_url,
+    "site_url": _origin.site_url,
 }
 
 # --- HTML
@@ -59,13 +69,16 @@ html_theme = "furo"
 html_title = project
 html_static_path = ["_static"]
 html_css_files = ["handbook.css"]
-html_baseurl = "https://example.github.io/docker-k8s-handbook/"
+html_baseurl = _origin.site_url
 html_theme_options = {
-    "source_repository": "https://github.com/example/docker-k8s-handbook/",
-    "source_branch": "main",
-    "source_directory": "docs/",
     "navigation_with_keys": True,
 }
+if _origin.published:
+    html_theme_options |= {
+        "source_repository": _origin.repository_url + "/",
+        "source_branch": _origin.branch,
+        "source_directory": "docs/",
+    }
 html_last_updated_fmt = None
 
 # --- copybutton: readers copy commands, not prompts or output.
@@ -78,9 +91,13 @@ ogp_site_url = html_baseurl
 ogp_site_name = project
 ogp_enable_meta_description = True
 ogp_social_cards = {"enable": False}  # needs matplotlib and fonts; not worth it offline
+# A sitemap lists public URLs, so only a build that knows the site URL writes one.
+if _origin.site_url:
+    extensions.append("sphinx_sitemap")
 sitemap_url_scheme = "{link}"
+sitemap_excludes = ["search.html", "genindex.html", "404.html"]
 sitemap_locales = [None]
-notfound_urls_prefix = "/docker-k8s-handbook/"
+notfound_urls_prefix = _origin.url_path
 
 # Treat every broken reference as an error (nox runs sphinx-build with -n -W --keep-going).
 nitpicky = True
