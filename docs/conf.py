@@ -29,13 +29,13 @@ language = "ko"
 extensions = [
     "myst_parser",
     "sphinx_design",
-    "sphinx_copybutton",
     "sphinxext.opengraph",
     "notfound.extension",
     "example_directive",
     "example_catalogue",
     "korean_search",
     "cron_schedule",
+    "copy_button",  # copies what copy_text.py decides per lexer: commands, or the file as shown
 ]
 
 source_suffix = {".md": "markdown"}
@@ -68,7 +68,7 @@ myst_substitutions = {
 html_theme = "furo"
 html_title = project
 html_static_path = ["_static"]
-html_css_files = ["handbook.css"]
+html_css_files = ["handbook.css", "example_badges.css"]
 html_baseurl = _origin.site_url
 html_theme_options = {
     "navigation_with_keys": True,
@@ -80,11 +80,6 @@ if _origin.published:
         "source_directory": "docs/",
     }
 html_last_updated_fmt = None
-
-# --- copybutton: readers copy commands, not prompts or output.
-copybutton_prompt_text = r"\$ |# "
-copybutton_prompt_is_regexp = True
-copybutton_only_copy_prompt_lines = False
 
 # --- OpenGraph, sitemap, 404
 ogp_site_url = html_baseurl
