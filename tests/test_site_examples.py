@@ -27,6 +27,12 @@ def html(site: Path, page: str) -> str:
     return (site / "_build" / "html" / f"{page}.html").read_text(encoding="utf-8")
 
 
+def badge_texts(page: str) -> list[str]:
+    """The text of every badge on a page, as the reader sees it (tags stripped)."""
+    badges = re.findall(r'<span class="example-badge[ "].*?</span>(?= <a)', page, re.S)
+    return [re.sub(r"<[^>]+>", "", b) for b in badges]
+
+
 def checker_calls(site: Path) -> list[str]:
     log = site / "checker-calls.log"
     return log.read_text(encoding="utf-8").splitlines() if log.exists() else []
@@ -52,16 +58,17 @@ def test_example_shows_caption_highlighting_badge_and_download(site: Path) -> No
     page = html(site, "k8s/deploy")
     assert "examples/k8s/deployment.yaml</span></code>" in page
     assert "highlight-yaml" in page
-    assert "검증됨 · Kubernetes 1.33–1.37 · strict" in page
+    assert "검사 통과 · 쿠버네티스 1.33–1.37 스키마(엄격)" in badge_texts(page)[0]
     # :lines:, :emphasize-lines: and :caption: of literalinclude still work
     assert "앞부분 — " in page
+    assert '<span class="example-excerpt">1–4행 발췌</span>' in page
     assert '<span class="hll">' in page
     link = re.search(r'href="(\.\./_downloads/[0-9a-f]+/deployment\.yaml)"', page)
     assert link, "no download link to the raw file"
     downloaded = (site / "_build" / "html" / "k8s" / link.group(1)).resolve()
     assert downloaded.read_bytes() == (site / "examples/k8s/deployment.yaml").read_bytes()
     docker = html(site, "docker")
-    assert "검증됨 · BuildKit parser · hadolint" in docker
+    assert "검사 통과 · BuildKit 파서 · hadolint" in badge_texts(docker)
     assert "highlight-dockerfile" in docker
 
 
@@ -208,7 +215,7 @@ def test_a_checker_that_cannot_run_fails_the_build_and_is_retried(site: Path) ->
     second = build(site)
     assert second.warnings == ""
     assert sorted(second.read) == ["docker", "k8s/deploy"]
-    assert "검증됨 · BuildKit parser · hadolint" in html(site, "docker")
+    assert "검사 통과 · BuildKit 파서 · hadolint" in badge_texts(html(site, "docker"))
 
 
 def test_a_checker_that_cannot_be_imported_stops_the_build(site: Path) -> None:
@@ -292,7 +299,7 @@ def test_catalogue_lists_every_example_with_kind_pages_and_status(site: Path) ->
     deployment = rows["examples/k8s/deployment.yaml"]
     assert 'href="k8s/deploy.html">디플로이먼트</a>' in deployment
     assert "쿠버네티스 매니페스트" in deployment
-    assert "검증됨 · Kubernetes 1.33–1.37 · strict" in deployment
+    assert "검사 통과 · 쿠버네티스 1.33–1.37 스키마(엄격)" in deployment
     assert "차트와 함께: " in rows["examples/chart/Chart.yaml"]
     assert "검사 대상 아님" in rows["examples/docker/app.properties"]
 
@@ -321,11 +328,11 @@ def test_catalogue_shows_errors(site: Path) -> None:
     [
         (
             ["yamllint", "kubernetes-schema (Kubernetes 1.33–1.37, strict)", "kubernetes-api"],
-            ["Kubernetes 1.33–1.37 · strict", "yamllint"],
+            ["쿠버네티스 1.33–1.37 스키마(엄격)", "yamllint"],
         ),
-        (["yamllint", "compose-spec"], ["Compose Specification", "yamllint"]),
-        (["buildkit-parser", "hadolint"], ["BuildKit parser", "hadolint"]),
-        (["helm-lint", "helm-render"], ["helm template", "helm lint"]),
+        (["yamllint", "compose-spec"], ["Compose Specification 스키마", "yamllint"]),
+        (["buildkit-parser", "hadolint"], ["BuildKit 파서", "hadolint"]),
+        (["helm-lint", "helm-render"], ["helm template 렌더링", "helm lint"]),
         (["something-new"], ["something-new"]),
         ([], []),
     ],

@@ -36,7 +36,6 @@ __all__ = ["ENGINES", "KubernetesResult", "check_kubernetes"]
 ENGINES = ("auto", "kubeconform", "builtin")
 SCHEMA_TOOL = {"builtin": "kubernetes-schema", "kubeconform": "kubeconform"}
 METADATA_TOOL = SCHEMA_TOOL["builtin"]  # Custom resources' metadata is always checked in-process.
-METADATA_LABEL = f"{METADATA_TOOL}: CRD metadata only (ObjectMeta)"
 API_LABEL = "kubernetes-api"
 SET_LABEL = "kubernetes-set"
 
@@ -81,7 +80,10 @@ def check_kubernetes(
 
     findings: list[Finding] = []
     checked_by: dict[str, list[str]] = defaultdict(list)
-    schema_label = f"{tool} (Kubernetes {version_span(versions, versions)}, strict)"
+    span = version_span(versions, versions)
+    schema_label = f"{tool} (Kubernetes {span}, strict)"
+    # The versions too: the site's badge says which ObjectMeta schemas the metadata met.
+    metadata_label = f"{METADATA_TOOL} (Kubernetes {span}): CRD metadata only (ObjectMeta)"
     targets: list[Target] = []
     custom: list[YamlDocument] = []
     for document in documents:
@@ -98,7 +100,7 @@ def check_kubernetes(
         labels = checked_by[document.path]
         if declared(crds, api_version, kind):
             _add(labels, NOT_CHECKED_LABEL)
-            _add(labels, METADATA_LABEL)
+            _add(labels, metadata_label)
             custom.append(document)
             continue
         _add(labels, schema_label)
