@@ -15,6 +15,7 @@ from pathlib import Path, PurePosixPath
 from typing import ClassVar
 
 import example_badges
+import example_excerpt
 from docutils import nodes
 from docutils.parsers.rst import directives
 from example_state import EXAMPLES, note_refusal, note_usage, repo_root, state_of
@@ -81,28 +82,55 @@ class ExampleDirective(LiteralInclude):
         self.arguments[0] = os.path.relpath(target, source_dir).replace(os.sep, "/")
         caption = self.options.pop("caption", None)
         self.options.setdefault("language", language_for(rel))
+        state = state_of(self.env)
+        findings = state.findings_for(path)
+        try:
+            excerpt = example_excerpt.excerpt_of(target, self.options, self.config.source_encoding)
+        except ValueError as exc:
+            raise self.error(f"{{example}} {path}: {exc}") from None
+        # An excerpt, or a file whose findings cite lines, numbers its lines as the file does
+        # (Sphinx's linenos: the numbers are .linenos spans, which copying leaves out).
+        numbered = not excerpt.whole or any(f.line for f in findings)
+        if numbered:
+            self.options.pop("lineno-match", None)
+            self.options["lineno-start"] = excerpt.first
         included = super().run()
         literal = next((n for n in included if isinstance(n, nodes.literal_block)), None)
         if literal is None:  # literalinclude reported a problem (e.g. bad :lines:)
             return included
         literal["classes"].append("example-code")
-        state = state_of(self.env)
+        anchor = None
+        if numbered:
+            # Each shown line gets the id "<anchor>-<file line>", so a warning can link to it.
+            anchor = f"example-{self.env.new_serialno('example-lines')}-L"
+            literal["highlight_args"]["linespans"] = anchor
         figure = nodes.container(classes=["example"])
-        figure += _with_caption(literal, path, caption)
+        figure += _with_caption(literal, path, caption, None if excerpt.whole else excerpt)
         figure += _meta_line(self.env.docname, self.arguments[0], path, state)
-        admonition = example_badges.warnings_admonition(state.findings_for(path))
+        shown = None if excerpt.whole else excerpt
+        admonition = example_badges.warnings_admonition(findings, shown, anchor)
         if admonition is not None:
             figure += admonition
         return [figure]
 
 
-def _with_caption(literal: nodes.literal_block, path: str, caption: str | None) -> nodes.Node:
-    """The path as the caption (and the writer's own caption before it, if given)."""
+def _with_caption(
+    literal: nodes.literal_block,
+    path: str,
+    caption: str | None,
+    excerpt: example_excerpt.Excerpt | None = None,
+) -> nodes.Node:
+    """The path as the caption (and the writer's own caption before it, if given);
+    an excerpt says so, with its range in the file's lines."""
     wrapper = nodes.container("", literal_block=True, classes=["literal-block-wrapper"])
     title = nodes.caption("", "")
     if caption:
         title += nodes.Text(f"{caption} — ")
     title += nodes.literal(path, path, classes=["example-path"])
+    if excerpt is not None:
+        title += nodes.Text(" ")
+        label = f"{excerpt.range_text} 발췌"
+        title += nodes.inline(label, label, classes=["example-excerpt"])
     title.source, title.line = literal.source, literal.line
     wrapper += title
     wrapper += literal
@@ -113,8 +141,7 @@ def _meta_line(docname: str, target: str, path: str, state) -> nodes.paragraph:
     """Badge and download link, on one line under the code (``target``: relative to the page)."""
     # no-search: the badge and link text on every page would only clutter the search index
     line = nodes.paragraph(classes=["example-meta", "no-search"])
-    badge = example_badges.badge(state, path)
-    line += nodes.inline(badge.text, badge.text, classes=["example-badge", *badge.classes])
+    line += example_badges.badge_node(state, path)
     line += nodes.Text(" ")
     download = addnodes.download_reference(
         "", "", refdoc=docname, reftarget=target, refexplicit=True
