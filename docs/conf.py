@@ -35,6 +35,9 @@ extensions = [
     "example_catalogue",
     "korean_search",
     "cron_schedule",
+    "sphinx_last_updated_by_git",
+    "furo_labels",  # furo's plain-English labels through the catalogue
+    "catalogue_js",  # the catalogue for Sphinx's scripts (the search summary)
     "copy_button",  # copies what copy_text.py decides per lexer: commands, or the file as shown
 ]
 
@@ -42,6 +45,11 @@ source_suffix = {".md": "markdown"}
 root_doc = "index"
 exclude_patterns = ["_build", "_ext", "_templates", "Thumbs.db", ".DS_Store"]
 templates_path = ["_templates"]
+
+# --- Korean interface: docs/locales/ko/LC_MESSAGES/sphinx.po, compiled at every build (the .mo
+# is not committed); it covers what Sphinx's own Korean catalogue leaves in English.
+locale_dirs = ["locales"]
+gettext_auto_build = True
 
 # --- MyST
 myst_enable_extensions = [
@@ -79,7 +87,10 @@ if _origin.published:
         "source_branch": _origin.branch,
         "source_directory": "docs/",
     }
-html_last_updated_fmt = None
+# Last-updated dates from git (sphinx_last_updated_by_git), e.g. "2026년 3월 5일", Korean time.
+html_last_updated_fmt = "%Y년 %-m월 %-d일"
+git_last_updated_timezone = "Asia/Seoul"
+html_favicon = "_static/favicon.svg"
 
 # --- OpenGraph, sitemap, 404
 ogp_site_url = html_baseurl
