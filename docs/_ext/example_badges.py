@@ -88,11 +88,16 @@ _LABEL_RULES: list[tuple[re.Pattern[str], Callable[[re.Match[str]], Part]]] = [
             skipped=True,
         ),
     ),
-    (re.compile(r"metadata only", re.I), _metadata),
     (
-        re.compile(rf"(?P<tool>[\w-]+)?\s*\(?Kubernetes\s+{_SPAN}(?P<strict>,?\s*strict)?", re.I),
+        # not the custom resources' metadata-only label, the next rule's
+        re.compile(
+            rf"^(?!.*metadata only)(?P<tool>[\w-]+)?\s*\(?Kubernetes\s+{_SPAN}"
+            r"(?P<strict>,?\s*strict)?",
+            re.I,
+        ),
         _schema,
     ),
+    (re.compile(r"metadata only", re.I), _metadata),
     (
         re.compile(r"^kubernetes-api$", re.I),
         _fixed(
@@ -266,7 +271,7 @@ def _where(line: int, excerpt, anchor: str | None) -> list[nodes.Node]:
     if not line:
         return []
     if excerpt is not None and not excerpt.contains(line):
-        return [nodes.Text(f" ({line}행, 위 발췌({excerpt.range_text}) 밖의 줄)")]
+        return [nodes.Text(f" ({line}행: 위 발췌 {excerpt.range_text} 밖의 줄)")]
     cited: nodes.Node = nodes.Text(f"{line}행")
     if anchor:
         cited = nodes.reference("", f"{line}행", refuri=f"#{anchor}-{line}", internal=True)
