@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import shutil
+import subprocess
 import sys
 from pathlib import Path
 
@@ -35,7 +37,6 @@ extensions = [
     "example_catalogue",
     "korean_search",
     "cron_schedule",
-    "sphinx_last_updated_by_git",
     "furo_labels",  # furo's plain-English labels through the catalogue
     "catalogue_js",  # the catalogue for Sphinx's scripts (the search summary)
     "copy_button",  # copies what copy_text.py decides per lexer: commands, or the file as shown
@@ -90,6 +91,15 @@ if _origin.published:
 # Last-updated dates from git (sphinx_last_updated_by_git), e.g. "2026년 3월 5일", Korean time.
 html_last_updated_fmt = "%Y년 %-m월 %-d일"
 git_last_updated_timezone = "Asia/Seoul"
+# Only a git work tree has dates; a copy of docs/ elsewhere (tests build those) has none.
+_in_git = (
+    shutil.which("git")
+    and not subprocess.run(
+        ["git", "-C", str(DOCS), "rev-parse", "--is-inside-work-tree"], capture_output=True
+    ).returncode
+)
+if _in_git:
+    extensions.append("sphinx_last_updated_by_git")
 html_favicon = "_static/favicon.svg"
 
 # --- OpenGraph, sitemap, 404
