@@ -37,6 +37,7 @@ extensions = [
     "example_catalogue",
     "korean_search",
     "cron_schedule",
+    "epub_edition",  # the EPUB edition (nox -s docs): tab sets shown in turn, valid XHTML
     "furo_labels",  # furo's plain-English labels through the catalogue
     "catalogue_js",  # the catalogue for Sphinx's scripts (the search summary)
     "copy_button",  # copies what copy_text.py decides per lexer: commands, or the file as shown
@@ -104,6 +105,18 @@ html_favicon = "_static/favicon.svg"
 
 # --- OpenGraph, sitemap, 404
 ogp_site_url = html_baseurl
+# --- Offline editions: nox -s docs builds them into build/html/_offline/ (download.md links them)
+# EPUB3 needs a version; the edition is named after the Kubernetes versions it is checked with.
+version = release = f"k8s-{_k8s[0]}-{_k8s[-1]}"
+epub_basename = "docker-k8s-handbook"
+epub_title = project
+epub_author = epub_publisher = author
+epub_copyright = copyright
+epub_identifier = _origin.site_url or "urn:x-docker-k8s-handbook"
+epub_scheme = "URL" if _origin.site_url else "URN"
+epub_exclude_files = ["404.xhtml", "search.xhtml"]
+offline_single_dir = "_offline/single"  # where the single page lives in the site (site_files)
+
 ogp_site_name = project
 ogp_enable_meta_description = True
 ogp_social_cards = {"enable": False}  # needs matplotlib and fonts; not worth it offline

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 
+import example_archives
 import example_badges
 from docutils import nodes
 from example_state import ExampleState, state_of, status_signature
@@ -17,7 +18,7 @@ from sphinx.environment import BuildEnvironment
 from sphinx.util.docutils import SphinxDirective
 from sphinx.util.typing import ExtensionMetadata
 
-_HEADERS = ("경로", "종류", "사용 페이지", "상태")
+_HEADERS = ("경로", "종류", "사용 페이지", "상태", "묶음 받기")
 _KIND_NAMES = {
     "kubernetes": "쿠버네티스 매니페스트",
     "compose": "Compose 파일",
@@ -59,7 +60,7 @@ def build_table(app: Sphinx, fromdocname: str, state: ExampleState) -> nodes.tab
     table = nodes.table(classes=["example-catalogue"])
     group = nodes.tgroup(cols=len(_HEADERS))
     table += group
-    for width in (40, 15, 25, 20):
+    for width in (32, 13, 20, 17, 18):
         group += nodes.colspec(colwidth=width)
     head = nodes.thead()
     group += head
@@ -86,6 +87,9 @@ def build_table(app: Sphinx, fromdocname: str, state: ExampleState) -> nodes.tab
             links.append(nodes.reference(title, title, internal=True, refuri=uri))
         row += _cell(*(links or [nodes.Text("—")]))
         row += _cell(nodes.Text(example_badges.status_text(state, path)))
+        # The archive of the file's set: the folder, chart or project it is used with.
+        archive = example_archives.archive_link(app, fromdocname, path)
+        row += _cell(archive if archive is not None else nodes.Text("—"))
         body += row
     return table
 
@@ -118,6 +122,7 @@ def catalogue_outdated(app: Sphinx, env: BuildEnvironment) -> list[str]:
 
 def setup(app: Sphinx) -> ExtensionMetadata:
     app.setup_extension("example_checks")
+    app.setup_extension("example_archives")
     app.add_node(example_catalogue)
     app.add_directive("example-catalogue", ExampleCatalogueDirective)
     app.connect("doctree-resolved", fill_catalogue)

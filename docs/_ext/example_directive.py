@@ -15,6 +15,7 @@ from pathlib import Path, PurePosixPath
 from typing import ClassVar
 
 import example_badges
+import example_archives
 import example_excerpt
 from docutils import nodes
 from docutils.parsers.rst import directives
@@ -149,6 +150,8 @@ def _meta_line(docname: str, target: str, path: str, state) -> nodes.paragraph:
     download += nodes.inline("", "원본 파일 내려받기", classes=["example-download"])
     line += download
     return line
+    # The set's archive (the whole chart or project); resolved when writing, per builder.
+    line += example_archives.example_archive_link("", "묶음 전체(zip)", path=path, prefix=" · ")
 
 
 DIAGRAMS_DIR = Path(__file__).resolve().parents[1] / "_static" / "diagrams"
@@ -190,3 +193,4 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     app.add_directive("example", ExampleDirective)
     app.add_directive("diagram", DiagramDirective)
     return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True}
+    app.setup_extension("example_archives")
