@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from .yamlload import load_yaml
 
@@ -36,6 +37,8 @@ class Config:
     pages_dir: str = "docs"  # only the Markdown pages of this folder are examples (code blocks)
     tool_timeout: float = 60.0
     conf_dir: Path = field(default=Path("conf"))
+    # conf/images.yaml (examplecheck.images.KnownImages); None where a root has none.
+    images: Any = None
 
     @property
     def exceptions_file(self) -> str:
@@ -62,7 +65,12 @@ def load_config(root: Path, kubernetes_versions: list[str] | None = None) -> Con
     if not chosen:
         raise ConfigError("no Kubernetes version given (conf/versions.yaml `kubernetes:`)")
     unchecked, data = _exceptions(conf / "exceptions.yaml")
-    return Config(root=root, kubernetes_versions=chosen, unchecked=unchecked, data=data)
+    from .images import load_known_images  # images imports ConfigError from here
+
+    images = load_known_images(conf / "images.yaml")
+    return Config(
+        root=root, kubernetes_versions=chosen, unchecked=unchecked, data=data, images=images
+    )
 
 
 def _versions(path: Path) -> tuple[str, ...]:

@@ -14,6 +14,8 @@ from . import (
     dockerfile_check,
     hadolint,
     helm_chart,
+    image_references,
+    images,
     python_check,
     shellcheck,
     yamllint_check,
@@ -80,6 +82,7 @@ class _Run:
         self.page_texts: list[tuple[ExampleFile, str]] = []
         self.charts: dict[Path, list[str]] = defaultdict(list)
         self.rendered: dict[str, helm_chart.RenderedTemplate] = {}
+        self.image_references: list[images.Reference] = []
         self._yamllint_config: Any = None
 
     # -- the run --------------------------------------------------------------------------
@@ -99,6 +102,7 @@ class _Run:
                 chart_files,
             )
         self._check_kubernetes()
+        self._check_images()
         for example in examples:
             self.report.files[example.display] = example.kind
             labels = self.checked_by.get(example.display, [])
@@ -163,6 +167,8 @@ class _Run:
             findings, files = compose_check.check(example.documents, example.path, example.display)
             self.report.extend(findings)
             self.referenced |= files
+            for document in example.documents:
+                self.image_references.extend(image_references.compose_references(document))
             self._ran(example.display, compose_check.TOOL)
         elif example.kind == DOCKERFILE:
             self._dockerfile(example, text)
@@ -172,6 +178,7 @@ class _Run:
             blocks = shellcheck.page_blocks(text, example.display)
             self.page_blocks.extend(blocks)
             self.page_texts.append((example, "\n".join(b.text for b in blocks)))
+            self.image_references.extend(image_references.page_references(text, example.display))
         elif example.kind == PYTHON:
             self.report.extend(python_check.check(text, example.display))
             self._ran(example.display, python_check.TOOL)
@@ -221,6 +228,9 @@ class _Run:
             hadolint.DockerfileInput(example.path, example.display, after_heredoc)
         )
         self.referenced |= _dockerfile_references(example.path.parent, commands)
+        self.image_references.extend(
+            image_references.dockerfile_references(commands, text, example.display)
+        )
 
     def _json(self, example: ExampleFile, text: str) -> None:
         try:
@@ -356,6 +366,43 @@ class _Run:
             self.report.findings.append(moved)
         for path, labels in result.checked_by.items():
             self.checked_by[path].extend(labels)
+
+    def _check_images(self) -> None:
+        """Every image named is the handbook's own or listed in conf/images.yaml."""
+        known = self.config.images
+        if known is None:
+            return
+        references = list(self.image_references)
+        for document in self.kubernetes_documents:
+            try:
+                found = image_references.kubernetes_references(document)
+            except Exception as exc:
+                self._crash(document.path, exc)
+                continue
+            references.extend(self._in_chart(found))
+        # The rule guards what the site publishes (examples/, docs/), not the tests' fixtures.
+        site = tuple(folder.rstrip("/") + "/" for folder in self.config.default_paths)
+        references = [r for r in references if r.path.startswith(site)]
+        for finding in images.check(references, known):
+            rendered = self.rendered.get(finding.path)
+            self.report.findings.append(
+                helm_chart.remap(finding, rendered) if rendered else finding
+            )
+
+    def _in_chart(self, found: list[images.Reference]) -> list[images.Reference]:
+        """A rendered chart's image points at the values file that chose it, when one did."""
+        moved = []
+        for reference in found:
+            if reference.path not in self.rendered:
+                moved.append(reference)
+                continue
+            template = (self.root / reference.path).resolve()
+            chart = next((c for c in self.charts if template.is_relative_to(c.resolve())), None)
+            values = None
+            if chart is not None:
+                values = image_references.helm_values_reference(reference, chart, self.root)
+            moved.append(values or reference)
+        return moved
 
     # -- helpers --------------------------------------------------------------------------
     def _guard(self, display: str, call: Callable[..., None], *args: Any) -> None:

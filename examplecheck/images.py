@@ -1,0 +1,285 @@
+"""The images a reader can pull: the handbook's own and the public ones ``conf/images.yaml`` lists.
+
+An example or a page command that names any other image sends the reader to ImagePullBackOff
+(or a failed ``docker pull``), so each such reference is an ``image-unknown`` error. A public
+image without a tag or with ``:latest`` is the practice rules' and hadolint's to report where
+they run (manifests, Dockerfiles); this module does not report it twice.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .config import ConfigError
+from .findings import Finding, Severity
+from .yamlload import YamlDocument, load_yaml
+
+TOOL = "examplecheck"
+RULE = "image-unknown"
+CONF = "conf/images.yaml"
+DOCKER_HUB = "docker.io"
+_DIGEST = re.compile(r"^sha256:[0-9a-f]{64}$")
+_REPOSITORY = re.compile(r"^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?/[a-z0-9._-]+$")
+_TAG = re.compile(r"^[\w][\w.-]{0,127}$")
+
+
+@dataclass(frozen=True)
+class ImageName:
+    """A reference split the way registries read it: ``name[:tag][@digest]``."""
+
+    name: str  # as written, without tag and digest
+    tag: str | None
+    digest: str | None
+
+    @property
+    def canonical(self) -> str:
+        """``postgres`` and ``docker.io/library/postgres`` are the same repository."""
+        return canonical_name(self.name)
+
+
+def parse_image(reference: str) -> ImageName:
+    rest, _, digest = reference.partition("@")
+    head, slash, last = rest.rpartition("/")
+    tag = None
+    if ":" in last:  # a colon before the last slash is a registry port, not a tag
+        last, tag = last.rsplit(":", 1)
+    return ImageName(head + slash + last, tag, digest or None)
+
+
+def canonical_name(name: str) -> str:
+    first, _, rest = name.partition("/")
+    if rest and ("." in first or ":" in first or first == "localhost"):
+        registry, path = first.lower(), rest
+    else:
+        registry, path = DOCKER_HUB, name
+    if registry in ("index.docker.io", "registry-1.docker.io"):
+        registry = DOCKER_HUB
+    if registry == DOCKER_HUB and "/" not in path:
+        path = "library/" + path
+    return f"{registry}/{path}"
+
+
+@dataclass(frozen=True)
+class Reference:
+    """One image an example or a page names, where it names it."""
+
+    path: str
+    line: int
+    column: int
+    image: str
+    # The practice rules (manifests) or hadolint (Dockerfiles) already report a missing tag.
+    floating_reported: bool = False
+    # A page's `docker run` may run the handbook image under its local name (the pages build
+    # it as `myapp:1.0.0`); `docker run` and `docker pull` may name what the same page builds
+    # or tags (`docker build -t`, `docker tag`): ``local_names``.
+    local_ok: bool = False
+    local_names: frozenset[str] = frozenset()
+
+
+@dataclass(frozen=True)
+class HandbookImage:
+    name: str  # ghcr.io/<repository>/<name>
+    local: str | None  # the name the pages build it as on the reader's machine
+    tags: tuple[str, ...]
+    context: str = ""  # build folder, relative to the repository root
+    dockerfiles: tuple[str, ...] = ()  # one per tag, in the same order
+
+
+@dataclass(frozen=True)
+class KnownImages:
+    repository: str
+    handbook: tuple[HandbookImage, ...] = ()
+    # canonical name -> {tag: digest}
+    public: dict[str, dict[str, str]] = field(default_factory=dict)
+    public_names: dict[str, str] = field(default_factory=dict)  # canonical -> as listed
+
+    @property
+    def registry_prefix(self) -> str:
+        return f"ghcr.io/{self.repository}"
+
+    def problem(self, reference: Reference) -> str | None:
+        """Why ``reference`` cannot be pulled, or None when it can."""
+        image = reference.image
+        if "$" in image or "{{" in image:
+            return None  # a variable the reader or the build fills in: nothing to look up
+        parsed = parse_image(image)
+        own = self._handbook(parsed.canonical)
+        if own is not None:
+            if parsed.tag in own.tags:
+                return None
+            return f"{own.name} is built with tag(s) {_list(own.tags)} only ({CONF} `handbook:`)"
+        if image in reference.local_names:
+            return None
+        local = self._local(parsed.canonical)
+        if local is not None:
+            if reference.local_ok and parsed.tag in local.tags:
+                return None
+            return (
+                f"{image!r} exists only on a machine that built it: use "
+                f"{local.name}:{local.tags[0]}, the published handbook image"
+            )
+        tags = self.public.get(parsed.canonical)
+        if tags is None:
+            return (
+                f"image {image!r} is neither built by the handbook nor listed in {CONF}, "
+                f"so nobody checked that it can be pulled: use a listed image or add it to "
+                f"{CONF} `public:` with its tag and digest"
+            )
+        if parsed.tag in (None, "latest"):
+            if reference.floating_reported:
+                return None
+            return f"{image!r} has no version tag: use one {CONF} lists ({_list(tags)})"
+        if parsed.tag not in tags:
+            listed = self.public_names[parsed.canonical]
+            return (
+                f"{listed} is listed in {CONF} with tag(s) {_list(tags)}, not {parsed.tag!r}: "
+                f"use a listed tag or add this one with its digest"
+            )
+        if parsed.digest is not None and parsed.digest != tags[parsed.tag]:
+            return (
+                f"{image!r} pins digest {parsed.digest}, but {CONF} records "
+                f"{tags[parsed.tag]} for that tag"
+            )
+        return None
+
+    def _handbook(self, canonical: str) -> HandbookImage | None:
+        return next((h for h in self.handbook if canonical_name(h.name) == canonical), None)
+
+    def _local(self, canonical: str) -> HandbookImage | None:
+        return next(
+            (h for h in self.handbook if h.local and canonical_name(h.local) == canonical), None
+        )
+
+
+def check(references: Iterable[Reference], known: KnownImages) -> list[Finding]:
+    findings = []
+    for reference in references:
+        message = known.problem(reference)
+        if message is not None:
+            findings.append(
+                Finding(
+                    reference.path,
+                    reference.line,
+                    reference.column,
+                    Severity.ERROR,
+                    RULE,
+                    TOOL,
+                    message,
+                )
+            )
+    return findings
+
+
+def _list(tags: Iterable[str]) -> str:
+    return ", ".join(sorted(tags))
+
+
+# --- conf/images.yaml ----------------------------------------------------------------------
+
+
+def load_known_images(path: Path) -> KnownImages | None:
+    """``conf/images.yaml``, or None when there is none (a checker run outside this repository).
+    Anything malformed is a ConfigError naming the line: the checker cannot run (exit 2)."""
+    if not path.exists():
+        return None
+    loaded = load_yaml(path, CONF)
+    if loaded.findings or not loaded.documents:
+        detail = loaded.findings[0].message if loaded.findings else "no document"
+        raise ConfigError(f"{CONF} is unusable: {detail}")
+    document = loaded.documents[0]
+    data = document.data
+    if not isinstance(data, dict) or set(data) != {"repository", "handbook", "public"}:
+        raise ConfigError(f"{CONF}: expected exactly `repository`, `handbook` and `public`")
+    repository = data["repository"]
+    if not isinstance(repository, str) or not _REPOSITORY.match(repository):
+        line, _ = document.locate(["repository"])
+        raise ConfigError(f"{CONF}:{line}: `repository` must be a lowercase GitHub owner/name")
+    handbook = tuple(
+        _handbook_entry(document, index, entry, repository)
+        for index, entry in enumerate(_entries(document, data, "handbook"))
+    )
+    public: dict[str, dict[str, str]] = {}
+    names: dict[str, str] = {}
+    for index, entry in enumerate(_entries(document, data, "public")):
+        image, tag, digest = _public_entry(document, index, entry)
+        canonical = canonical_name(image)
+        if tag in public.get(canonical, {}):
+            line, _ = document.locate(["public", index])
+            raise ConfigError(f"{CONF}:{line}: {image}:{tag} is listed twice")
+        public.setdefault(canonical, {})[tag] = digest
+        names.setdefault(canonical, image)
+    return KnownImages(repository, handbook, public, names)
+
+
+def _entries(document: YamlDocument, data: dict, section: str) -> list:
+    entries = data[section]
+    if not isinstance(entries, list) or not entries:
+        line, _ = document.locate([section])
+        raise ConfigError(f"{CONF}:{line}: `{section}` must be a non-empty list")
+    return entries
+
+
+def _fail(document: YamlDocument, where: list, message: str) -> ConfigError:
+    line, _ = document.locate(where)
+    return ConfigError(f"{CONF}:{line}: {message}")
+
+
+def _handbook_entry(
+    document: YamlDocument, index: int, entry: object, repository: str
+) -> HandbookImage:
+    where = ["handbook", index]
+    if (
+        not isinstance(entry, dict)
+        or not {"name", "context", "builds"} <= set(entry)
+        or (set(entry) - {"name", "local", "context", "builds"})
+    ):
+        raise _fail(document, where, "a `handbook` entry needs `name`, `context` and `builds`")
+    name, context, builds = entry["name"], entry["context"], entry["builds"]
+    if not isinstance(name, str) or "/" in name or ":" in name or not name:
+        raise _fail(document, [*where, "name"], "`name` is the image's last path part")
+    local = entry.get("local")
+    if local is not None and not isinstance(local, str):
+        raise _fail(document, [*where, "local"], "`local` must be a string")
+    if not isinstance(context, str) or not context:
+        raise _fail(document, [*where, "context"], "`context` is the build folder")
+    if not isinstance(builds, list) or not builds:
+        raise _fail(document, [*where, "builds"], "`builds` must list dockerfile and tag")
+    tags, dockerfiles = [], []
+    for number, build in enumerate(builds):
+        at = [*where, "builds", number]
+        if not isinstance(build, dict) or set(build) != {"dockerfile", "tag"}:
+            raise _fail(document, at, "each build needs exactly `dockerfile` and `tag`")
+        dockerfile, tag = build["dockerfile"], build["tag"]
+        if not isinstance(dockerfile, str) or not dockerfile:
+            raise _fail(document, at, "`dockerfile` is a file name in the context")
+        if not isinstance(tag, str) or not _TAG.match(tag) or tag == "latest":
+            raise _fail(document, at, f"tag {tag!r} is not a version tag (quote it)")
+        tags.append(tag)
+        dockerfiles.append(dockerfile)
+    return HandbookImage(
+        f"ghcr.io/{repository}/{name}", local, tuple(tags), context, tuple(dockerfiles)
+    )
+
+
+def _public_entry(document: YamlDocument, index: int, entry: object) -> tuple[str, str, str]:
+    where = ["public", index]
+    keys = {"image", "tag", "digest", "source"}
+    if not isinstance(entry, dict) or set(entry) != keys:
+        raise _fail(document, where, "each `public` entry needs image, tag, digest and source")
+    image, tag, digest, source = (entry[k] for k in ("image", "tag", "digest", "source"))
+    if (
+        not isinstance(image, str)
+        or not image
+        or parse_image(image) != ImageName(image, None, None)
+    ):
+        raise _fail(document, [*where, "image"], "`image` is a name without tag or digest")
+    if not isinstance(tag, str) or not _TAG.match(tag) or tag == "latest":
+        raise _fail(document, [*where, "tag"], f"tag {tag!r} is not a version tag (quote it)")
+    if not isinstance(digest, str) or not _DIGEST.match(digest):
+        raise _fail(document, [*where, "digest"], "`digest` must be sha256: and 64 hex digits")
+    if not isinstance(source, str) or not source.strip():
+        raise _fail(document, [*where, "source"], "`source` says where the digest was read")
+    return image, tag, digest
