@@ -78,7 +78,9 @@ myst_substitutions = {
 html_theme = "furo"
 html_title = project
 html_static_path = ["_static"]
-html_css_files = ["handbook.css", "example_badges.css"]
+html_css_files = ["handbook.css", "example_badges.css", ("print.css", {"media": "print"})]
+# Printing shows every tab panel and dropdown body; closed <details> need a script to open.
+html_js_files = ["print_expand.js"]
 html_baseurl = _origin.site_url
 html_theme_options = {
     "navigation_with_keys": True,

@@ -10,6 +10,7 @@ Refusals (missing file, inline YAML) are recorded here and emitted by ``example_
 from __future__ import annotations
 
 import os
+import posixpath
 from html import escape
 from pathlib import Path, PurePosixPath
 from typing import ClassVar
@@ -163,6 +164,8 @@ class DiagramDirective(SphinxDirective):
     An ``<img>`` cannot see the page's CSS variables; an inline SVG can, so diagrams drawn
     with ``currentColor`` and furo's variables read well in light and dark mode alike.
     The directive's content is the caption; ``:alt:`` is the text alternative.
+    On a phone the drawing keeps its natural size in a box that scrolls sideways (shrunk to
+    the screen its labels would be unreadable), and a link opens the file on its own.
     """
 
     required_arguments = 1
@@ -177,13 +180,28 @@ class DiagramDirective(SphinxDirective):
         svg = path.read_text(encoding="utf-8")
         alt = escape(self.options.get("alt", ""), quote=True)
         figure = nodes.figure(classes=["diagram"])
-        figure += nodes.raw("", f'<div role="img" aria-label="{alt}">{svg}</div>', format="html")
+        # tabindex: a box that scrolls must be reachable by keyboard to be scrolled
+        figure += nodes.raw(
+            "",
+            f'<div class="diagram-scroll" tabindex="0" role="img" aria-label="{alt}">{svg}</div>',
+            format="html",
+        )
+        figure += _full_size_link(self.env.docname, self.arguments[0])
         if self.content:
             caption = nodes.caption()
             text, _messages = self.state.inline_text(" ".join(self.content), self.lineno)
             caption.extend(text)
             figure += caption
         return [figure]
+
+
+def _full_size_link(docname: str, name: str) -> nodes.paragraph:
+    """A link to the SVG as html_static_path copies it, relative to the page (html builder)."""
+    target = posixpath.relpath(f"_static/diagrams/{name}", posixpath.dirname(docname) or ".")
+    link = nodes.reference("", "전체 크기로 보기", refuri=target, classes=["diagram-full-link"])
+    # Shown only where the drawing is wider than the screen (handbook.css).
+    hint = nodes.inline("", "옆으로 밀면 나머지가 보입니다.", classes=["diagram-hint"])
+    return nodes.paragraph("", "", hint, link, classes=["diagram-full", "no-search"])
 
 
 def setup(app: Sphinx) -> ExtensionMetadata:
