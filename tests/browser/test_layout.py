@@ -10,6 +10,7 @@ on a seeded bad page and must reject it.
 from __future__ import annotations
 
 import re
+
 import pytest
 
 PHONE, DESKTOP = 390, 1366
@@ -72,7 +73,8 @@ SIDEWAYS_JS = (
         if (style.position === 'fixed' || style.overflowX !== 'visible') { held = true; break; }
       }
       if (!held && getComputedStyle(el).position !== 'fixed') {
-        culprits.push(describe(el) + ' (right edge ' + Math.round(el.getBoundingClientRect().right) + ' px)');
+        const right = Math.round(el.getBoundingClientRect().right);
+        culprits.push(describe(el) + ' (right edge ' + right + ' px)');
       }
     }
     problems.push(describe(box) + ' scrolls sideways: ' + box.scrollWidth + ' > ' + box.clientWidth
@@ -122,7 +124,9 @@ TABLE_JS = (
     tables++;
     // The box that holds the table: it must scroll, and not be one that moves the whole page.
     let holder = table;
-    while (holder && getComputedStyle(holder).overflowX === 'visible') holder = holder.parentElement;
+    while (holder && getComputedStyle(holder).overflowX === 'visible') {
+      holder = holder.parentElement;
+    }
     const overflow = holder ? getComputedStyle(holder).overflowX : 'visible';
     const scrolls = (overflow === 'auto' || overflow === 'scroll') && !holder.contains(article);
     const column = table.parentElement.clientWidth;
@@ -134,7 +138,8 @@ TABLE_JS = (
     for (const cell of table.querySelectorAll('td, th')) {
       cells++;
       const style = getComputedStyle(cell);
-      const room = cell.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight);
+      const padding = parseFloat(style.paddingLeft) + parseFloat(style.paddingRight);
+      const room = cell.clientWidth - padding;
       const walker = document.createTreeWalker(cell, NodeFilter.SHOW_TEXT);
       for (let node; (node = walker.nextNode()); ) {
         for (const seg of segmenter.segment(node.data)) {
@@ -144,8 +149,8 @@ TABLE_JS = (
           const rects = [...range.getClientRects()];
           const word = rects.reduce((sum, r) => sum + r.width, 0);
           if (rects.length > 1 && word > room + 1) {
-            problems.push(describe(cell) + ' is ' + Math.round(room) + ' px, narrower than its word '
-              + JSON.stringify(seg.segment) + ' (' + Math.round(word) + ' px)');
+            problems.push(describe(cell) + ' is ' + Math.round(room) + ' px, narrower than its '
+              + 'word ' + JSON.stringify(seg.segment) + ' (' + Math.round(word) + ' px)');
           }
         }
       }
@@ -166,7 +171,7 @@ DIAGRAM_JS = """() => [...document.querySelectorAll('article .diagram')].map((fi
   const link = figure.querySelector('.diagram-full a[href]');
   const article = document.querySelector('article');
   return {
-    name: (link && link.getAttribute('href')) || figure.querySelector('svg').getAttribute('viewBox'),
+    name: link ? link.getAttribute('href') : figure.querySelector('svg').getAttribute('viewBox'),
     labels: texts.length,
     minPx: Math.min(...px),
     fullSize: link ? link.href : null,
@@ -352,9 +357,8 @@ def test_word_break_normal_and_a_squeezed_table_are_rejected(site, open_page, se
 
 def test_an_over_wide_element_is_rejected_and_named(site, open_page, seeded_site) -> None:
     path = "index.html"
-    base = _seed(
-        site, seeded_site, path, body="<div class='seeded-wide' style='width: 1600px'>넓은 상자</div>"
-    )
+    wide = "<div class='seeded-wide' style='width: 1600px'>넓은 상자</div>"
+    base = _seed(site, seeded_site, path, body=wide)
     for width in (PHONE, DESKTOP):
         problems = sideways_scroll(open_page(path, width=width, base=base))
         assert any("div.seeded-wide" in p for p in problems), (width, problems)
