@@ -57,10 +57,28 @@ def new_example(session: nox.Session) -> None:
 
 @nox.session
 def docs(session: nox.Session) -> None:
-    """Build the HTML site into build/html (offline; any warning fails)."""
+    """Build the HTML site into build/html, with an EPUB and a single-page edition in it."""
     _install(session)
     shutil.rmtree(ROOT / "build" / "html", ignore_errors=True)
     session.run("sphinx-build", *SPHINX_ARGS, *session.posargs)
+    _offline_editions(session)
+
+
+OFFLINE = ROOT / "build" / "html" / "_offline"  # docs/download.md links what is here
+
+
+def _offline_editions(session: nox.Session) -> None:
+    """EPUB and single page from the HTML build's doctrees (no page is read again).
+
+    The incremental HTML build of the browser session leaves _offline/ alone: Sphinx never
+    deletes what it did not write.
+    """
+    shared = ["-n", "-W", "--keep-going", "-d", "build/html/.doctrees"]
+    shutil.rmtree(ROOT / "build" / "epub", ignore_errors=True)
+    shutil.rmtree(OFFLINE, ignore_errors=True)
+    session.run("sphinx-build", *shared, "-b", "epub", "docs", "build/epub")
+    session.run("sphinx-build", *shared, "-b", "singlehtml", "docs", str(OFFLINE / "single"))
+    shutil.copy2(ROOT / "build" / "epub" / "docker-k8s-handbook.epub", OFFLINE)
 
 
 @nox.session

@@ -36,7 +36,6 @@ from sphinx import addnodes
 from sphinx.application import Sphinx
 from sphinx.environment import BuildEnvironment
 from sphinx.errors import ExtensionError
-from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx.util.docutils import SphinxDirective
 from sphinx.util.typing import ExtensionMetadata
 
@@ -166,29 +165,24 @@ class example_archive_link(nodes.Inline, nodes.TextElement):
     """
 
 
-class ResolveArchiveLinks(SphinxPostTransform):
-    """Turn archive placeholders into links; point EPUB's file downloads at the site."""
-
-    default_priority = 100
-
-    def run(self, **kwargs: object) -> None:
-        app, docname = self.app, self.env.docname
-        for node in list(self.document.findall(example_archive_link)):
-            link = archive_link(app, docname, node["path"], node.astext())
-            if link is None:
-                node.parent.remove(node)
-            else:
-                node.replace_self([nodes.Text(node.get("prefix", "")), link])
-        if app.builder.download_support:
-            return
-        for node in list(self.document.findall(addnodes.download_reference)):
-            if "filename" not in node:
-                continue
-            link = site_link(app, docname, f"_downloads/{node['filename']}", node.astext())
-            if link is None:
-                node.parent.remove(node)
-            else:
-                node.replace_self(link)
+def resolve_archive_links(app: Sphinx, doctree: nodes.document, docname: str) -> None:
+    """``doctree-resolved``: archive placeholders become links; EPUB's downloads point online."""
+    for node in list(doctree.findall(example_archive_link)):
+        link = archive_link(app, docname, node["path"], node.astext())
+        if link is None:
+            node.parent.remove(node)
+        else:
+            node.replace_self([nodes.Text(node.get("prefix", "")), link])
+    if app.builder.download_support:
+        return
+    for node in list(doctree.findall(addnodes.download_reference)):
+        if "filename" not in node:
+            continue
+        link = site_link(app, docname, f"_downloads/{node['filename']}", node.astext())
+        if link is None:
+            node.parent.remove(node)
+        else:
+            node.replace_self(link)
 
 
 # --- the list of archives on a page
@@ -321,7 +315,7 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     app.add_node(example_archive_link)
     app.add_node(example_archive_list)
     app.add_directive("example-archives", ExampleArchivesDirective)
-    app.add_post_transform(ResolveArchiveLinks)
+    app.connect("doctree-resolved", resolve_archive_links)
     app.connect("doctree-resolved", fill_archive_lists)
     app.connect("env-updated", archive_lists_outdated)
     app.connect("env-purge-doc", purge_doc)

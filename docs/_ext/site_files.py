@@ -14,7 +14,6 @@ import re
 
 from docutils import nodes
 from sphinx.application import Sphinx
-from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx.util.docutils import SphinxRole
 from sphinx.util.typing import ExtensionMetadata
 
@@ -40,7 +39,8 @@ def site_link(
         uri = app.config.html_baseurl.rstrip("/") + "/" + target
     else:
         return None
-    return nodes.reference(label, label, internal=False, refuri=uri, classes=["site-file"])
+    local = builder.download_support  # a file of this site, not another one
+    return nodes.reference(label, label, internal=local, refuri=uri, classes=["site-file"])
 
 
 class site_file(nodes.Inline, nodes.TextElement):
@@ -59,14 +59,12 @@ class SiteFileRole(SphinxRole):
         return [site_file(self.rawtext, label, target=target)], []
 
 
-class ResolveSiteFiles(SphinxPostTransform):
-    default_priority = 100
-
-    def run(self, **kwargs: object) -> None:
-        for node in list(self.document.findall(site_file)):
-            label = node.astext()
-            link = site_link(self.app, self.env.docname, node["target"], label, in_outdir=False)
-            node.replace_self(link if link is not None else nodes.Text(label))
+def resolve_site_files(app: Sphinx, doctree: nodes.document, docname: str) -> None:
+    """``doctree-resolved``: each placeholder becomes a link, or its label where none can be."""
+    for node in list(doctree.findall(site_file)):
+        label = node.astext()
+        link = site_link(app, docname, node["target"], label, in_outdir=False)
+        node.replace_self(link if link is not None else nodes.Text(label))
 
 
 def setup(app: Sphinx) -> ExtensionMetadata:
@@ -74,5 +72,5 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     app.add_config_value("offline_single_dir", "_offline/single", "html", types=[str])
     app.add_node(site_file)
     app.add_role("site-file", SiteFileRole())
-    app.add_post_transform(ResolveSiteFiles)
+    app.connect("doctree-resolved", resolve_site_files)
     return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True}
