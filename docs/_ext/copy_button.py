@@ -2,10 +2,11 @@
 
 For each literal block of a page the build computes the copy text with ``copy_text`` (the
 rule of the block's lexer) and marks the block with the classes ``copy-block`` and
-``copy-text-N``; docutils puts node classes on the block's ``highlight-*`` div, wherever the
-block sits (tabs, dropdowns, an ``{example}`` caption wrapper). The page gets the texts as one
-JSON list (``<script id="copy-texts">``, index N), and copy_button.js only copies entry N. The
-text comes from the node, never from the rendered HTML, so line numbers are never copied.
+``copy-text-N``; Sphinx's HTML writer puts node classes on the block's ``highlight-*`` div,
+wherever the block sits (tabs, dropdowns, an ``{example}`` caption wrapper). The page gets the
+texts as one JSON list (``<script id="copy-texts">``, index N), and copy_button.js only copies
+entry N. The text comes from the node, never from the rendered HTML, so line numbers are never
+copied.
 """
 
 from __future__ import annotations
