@@ -37,7 +37,7 @@ extensions = [
     "example_catalogue",
     "korean_search",
     "cron_schedule",
-    "epub_edition",  # the EPUB edition (nox -s docs): tab sets shown in turn, valid XHTML
+    "offline_editions",  # EPUB and single page (nox -s docs): tab sets in turn, valid XHTML
     "furo_labels",  # furo's plain-English labels through the catalogue
     "catalogue_js",  # the catalogue for Sphinx's scripts (the search summary)
     "copy_button",  # copies what copy_text.py decides per lexer: commands, or the file as shown

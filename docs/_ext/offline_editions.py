@@ -1,9 +1,13 @@
-"""The EPUB edition: what must change so the pages are valid XHTML an e-book reader can show.
+"""What the offline editions (nox -s docs: EPUB and single page) need from the pages.
 
-sphinx-design turns a tab set into radio ``<input>`` elements (void, so not XML) switched
-by CSS. E-book readers have no use for a control that hides text, so the EPUB shows every
-tab's content in turn under its label: the structure sphinx-design itself keeps for non-HTML
-output, with its tab classes removed so its stylesheet does not hide the panels.
+EPUB: valid XHTML an e-book reader can show. sphinx-design turns a tab set into radio
+``<input>`` elements (void, so not XML) switched by CSS. E-book readers have no use for a
+control that hides text, so the EPUB shows every tab's content in turn under its label: the
+structure sphinx-design itself keeps for non-HTML output, with its tab classes removed so its
+stylesheet does not hide the panels.
+
+Single page: Sphinx feeds its search indexer though the single page has no search page; with
+the Korean tokenizer that is most of the build's time, so the single page builds none.
 """
 
 from __future__ import annotations
@@ -37,6 +41,12 @@ class TabsAsSections(SphinxPostTransform):
                     label["classes"].append("epub-tab-label")
 
 
+def no_search_index_for_single_page(app: Sphinx) -> None:
+    if app.builder.name == "singlehtml":
+        app.builder.search = False
+
+
 def setup(app: Sphinx) -> ExtensionMetadata:
     app.add_post_transform(TabsAsSections)
+    app.connect("builder-inited", no_search_index_for_single_page)
     return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True}
