@@ -266,15 +266,14 @@ def _theme_is(page, *, dark: bool) -> bool:
     return (_luminance(background) < 0.5) == dark
 
 
-def page_problems(page, path: str, *, dark: bool) -> tuple[dict, list[str]]:
+def page_problems(page, *, dark: bool) -> tuple[dict, list[str]]:
     """Every layout check on the loaded page: (counts measured, problems)."""
-    problems = [f"{path}: {p}" for p in sideways_scroll(page)]
+    problems = sideways_scroll(page)
     words, broken = broken_korean_words(page)
-    problems += [f"{path}: Korean word broken over lines: {b}" for b in broken]
+    problems += [f"Korean word broken over lines: {b}" for b in broken]
     tables, cells, squeezed = table_problems(page)
-    problems += [f"{path}: {p}" for p in squeezed]
     diagrams, wrong = diagram_problems(page, dark=dark)
-    problems += [f"{path}: {p}" for p in wrong]
+    problems += squeezed + wrong
     counts = {"words": words, "tables": tables, "cells": cells}
     return counts | {"labels": [d["minPx"] for d in diagrams]}, problems
 
@@ -303,8 +302,8 @@ def test_every_page_reads_well(site, open_page, width: int) -> None:
         page.evaluate(REVEAL_JS)
         if not _theme_is(page, dark=False):
             problems.append(f"{path}: the light scheme did not apply")
-        counts, found = page_problems(page, path, dark=False)
-        problems += found
+        counts, found = page_problems(page, dark=False)
+        problems += [f"{path}: {p}" for p in found]
         for key, value in counts.items():
             total[key] += value
         light = page.evaluate(LAYOUT_PRINT_JS)
@@ -315,7 +314,7 @@ def test_every_page_reads_well(site, open_page, width: int) -> None:
             found = [*sideways_scroll(page), *diagram_problems(page, dark=True)[1]]
         else:  # e.g. the dark Pygments style pads line numbers differently: measure it all
             relaid.append(path)
-            found = page_problems(page, path, dark=True)[1]
+            found = page_problems(page, dark=True)[1]
         problems += [f"{path} (dark): {p}" for p in found]
     smallest = min(total["labels"], default=None)
     print(
