@@ -110,8 +110,10 @@ def browser(session: nox.Session) -> None:
     """Test the built site as a reader gets it, in a real Chromium (copy, download, layout)."""
     _install(session)
     _ensure_browser(session)
-    # Incremental: after `nox -s docs` nothing is re-read, so this costs seconds.
+    # Incremental: after `nox -s docs` nothing is re-read, so this costs seconds; the offline
+    # editions are rebuilt from the same doctrees so the suite never tests a stale copy.
     session.run("sphinx-build", *SPHINX_ARGS)
+    _offline_editions(session)
     session.run("python", "-m", "pytest", "tests/browser", *session.posargs)
 
 
@@ -137,5 +139,14 @@ def _ensure_browser(session: nox.Session) -> None:
         return  # the suite then says loudly what is missing (and fails with CI=true)
     env = {"DEBIAN_FRONTEND": "noninteractive"}
     session.run(*sudo, apt, "update", "-q", external=True, env=env)
-    session.run(*sudo, apt, "install", "-y", "-q", "--no-install-recommends", *wanted,
-                external=True, env=env)
+    session.run(
+        *sudo,
+        apt,
+        "install",
+        "-y",
+        "-q",
+        "--no-install-recommends",
+        *wanted,
+        external=True,
+        env=env,
+    )
