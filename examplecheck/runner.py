@@ -82,6 +82,7 @@ class _Run:
         self.page_texts: list[tuple[ExampleFile, str]] = []
         self.charts: dict[Path, list[str]] = defaultdict(list)
         self.rendered: dict[str, helm_chart.RenderedTemplate] = {}
+        self.chart_overlays: list[helm_chart.Render] = []  # renders with values-*.yaml
         self.image_references: list[images.Reference] = []
         self._yamllint_config: Any = None
 
@@ -341,31 +342,46 @@ class _Run:
             self._ran(display, "helm-render")
         self.rendered.update(result.rendered)
         self.kubernetes_documents.extend(result.documents)
+        self.chart_overlays.extend(result.overlays)
 
     def _check_kubernetes(self) -> None:
         if not self.kubernetes_documents:
             return
         checker = self.kubernetes_checker or load_kubernetes_checker()
+        found = self._kubernetes_findings(checker, self.kubernetes_documents, self.rendered)
+        self.report.findings.extend(found)
+        # Each values-*.yaml render is checked on its own (its objects share names with the
+        # defaults' render); only what it adds is reported, saying which file it used.
+        seen = {helm_chart.finding_key(f) for f in found}
+        for overlay in self.chart_overlays:
+            if overlay.documents:
+                moved = self._kubernetes_findings(checker, overlay.documents, overlay.rendered)
+                self.report.findings.extend(helm_chart.tagged(moved, overlay.label, seen))
+
+    def _kubernetes_findings(
+        self,
+        checker: KubernetesChecker,
+        documents: list[YamlDocument],
+        rendered: dict[str, helm_chart.RenderedTemplate],
+    ) -> list[Finding]:
         try:
             result = checker(
-                self.kubernetes_documents,
-                versions=list(self.config.kubernetes_versions),
-                root=self.root,
+                documents, versions=list(self.config.kubernetes_versions), root=self.root
             )
         except CheckerCouldNotRun:
             raise
         except Exception as exc:
-            for display in _unique(d.path for d in self.kubernetes_documents):
+            for display in _unique(d.path for d in documents):
                 self._crash(display, exc)
-            return
+            return []
         if result.fatal:
             raise CheckerCouldNotRun(result.fatal)
-        for finding in result.findings:
-            rendered = self.rendered.get(finding.path)
-            moved = helm_chart.remap(finding, rendered) if rendered else finding
-            self.report.findings.append(moved)
         for path, labels in result.checked_by.items():
             self.checked_by[path].extend(labels)
+        return [
+            helm_chart.remap(f, rendered[f.path]) if f.path in rendered else f
+            for f in result.findings
+        ]
 
     def _check_images(self) -> None:
         """Every image named is the handbook's own or listed in conf/images.yaml."""

@@ -3,6 +3,9 @@ and findings moved back to the template lines."""
 
 from __future__ import annotations
 
+import json
+import shutil
+import subprocess
 import sys
 from pathlib import Path
 from types import SimpleNamespace
@@ -118,3 +121,92 @@ def test_render_failure_after_a_clean_lint_is_helm_render(monkeypatch):
     assert [(f.path, f.line, f.rule) for f in report.findings] == [
         (f"{PREFIX}/render-error/templates/configmap.yaml", 6, "helm-render")
     ]
+
+
+# --- every values set the chart ships ---------------------------------------------------------
+
+HANDBOOK_CHART = ROOT / "examples" / "helm" / "web-app"
+
+
+def _examplecheck(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "examplecheck", *args, "--root", str(ROOT), "--format", "json"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def _errors(completed: subprocess.CompletedProcess) -> list[dict]:
+    return [f for f in json.loads(completed.stdout)["findings"] if f["severity"] == "error"]
+
+
+def _chart_copy(tmp_path: Path, replace_in_prod: tuple[str, str] | None = None) -> Path:
+    chart = tmp_path / "web-app"
+    shutil.copytree(HANDBOOK_CHART, chart)
+    if replace_in_prod is not None:
+        prod = chart / "values-prod.yaml"
+        old, new = replace_in_prod
+        text = prod.read_text(encoding="utf-8")
+        assert old in text
+        prod.write_text(text.replace(old, new), encoding="utf-8")
+    return chart
+
+
+def test_the_handbook_chart_copy_passes_with_every_values_file(tmp_path):
+    completed = _examplecheck(str(_chart_copy(tmp_path)))
+    assert completed.returncode == 0, completed.stdout + completed.stderr
+
+
+def test_replica_count_as_text_in_values_prod_fails_examplecheck(tmp_path):
+    chart = _chart_copy(tmp_path, ("replicaCount: 3", "replicaCount: three"))
+    completed = _examplecheck(str(chart))
+    assert completed.returncode == 1, completed.stderr
+    [error] = _errors(completed)
+    # On the values line that set it (`replicaCount: three`, the value at column 15).
+    assert (error["path"], error["line"], error["column"]) == (
+        (chart / "values-prod.yaml").as_posix(),
+        3,
+        15,
+    )
+    assert error["rule"] == "k8s-schema-type"
+    assert "rendered with -f values-prod.yaml" in error["message"]
+    assert "templates/deployment.yaml:8" in error["message"]  # `replicas: {{ ... }}`
+
+
+def test_a_value_copied_by_to_yaml_goes_to_its_values_line(tmp_path):
+    chart = _chart_copy(tmp_path, ("    cpu: 200m", "    cpu: lots"))
+    [error] = _errors(_examplecheck(str(chart)))
+    assert (error["path"], error["line"], error["rule"]) == (
+        (chart / "values-prod.yaml").as_posix(),
+        7,
+        "k8s-invalid-quantity",
+    )
+
+
+def test_the_defaults_render_still_reports_once(tmp_path):
+    # A template mistake shows in every render: reported once, from values.yaml alone.
+    chart = _chart_copy(tmp_path)
+    template = chart / "templates" / "deployment.yaml"
+    template.write_text(
+        template.read_text(encoding="utf-8").replace("runAsNonRoot: true", "runAsNonRoot: yes!"),
+        encoding="utf-8",
+    )
+    errors = _errors(_examplecheck(str(chart)))
+    assert [(e["path"], e["line"]) for e in errors] == [(template.as_posix(), 18)], errors
+    assert "rendered with" not in errors[0]["message"]
+
+
+def test_values_schema_failure_points_at_the_values_line(tmp_path):
+    chart = tmp_path / "good"
+    shutil.copytree(HELM / "good", chart)
+    (chart / "values.schema.json").write_text(
+        '{"type": "object", "properties": {"replicas": {"type": "integer"}}}\n'
+    )
+    (chart / "values-bad.yaml").write_text("# one value wrong\nreplicas: two\n")
+    report = check_paths([chart], root=ROOT, kubernetes_checker=_recording_checker([]))
+    errors = {
+        (f.path, f.line, f.column, f.rule) for f in report.findings if f.severity is Severity.ERROR
+    }
+    assert errors == {((chart / "values-bad.yaml").as_posix(), 2, 11, "helm-lint")}
