@@ -105,8 +105,6 @@ if _in_git:
     extensions.append("sphinx_last_updated_by_git")
 html_favicon = "_static/favicon.svg"
 
-# --- OpenGraph, sitemap, 404
-ogp_site_url = html_baseurl
 # --- Offline editions: nox -s docs builds them into build/html/_offline/ (download.md links them)
 # EPUB3 needs a version; the edition is named after the Kubernetes versions it is checked with.
 version = release = f"k8s-{_k8s[0]}-{_k8s[-1]}"
@@ -119,6 +117,8 @@ epub_scheme = "URL" if _origin.site_url else "URN"
 epub_exclude_files = ["404.xhtml", "search.xhtml"]
 offline_single_dir = "_offline/single"  # where the single page lives in the site (site_files)
 
+# --- OpenGraph, sitemap, 404
+ogp_site_url = html_baseurl
 ogp_site_name = project
 ogp_enable_meta_description = True
 ogp_social_cards = {"enable": False}  # needs matplotlib and fonts; not worth it offline

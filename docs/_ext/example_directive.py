@@ -10,17 +10,17 @@ Refusals (missing file, inline YAML) are recorded here and emitted by ``example_
 from __future__ import annotations
 
 import os
-import posixpath
 from html import escape
 from pathlib import Path, PurePosixPath
 from typing import ClassVar
 
-import example_badges
 import example_archives
+import example_badges
 import example_excerpt
 from docutils import nodes
 from docutils.parsers.rst import directives
 from example_state import EXAMPLES, note_refusal, note_usage, repo_root, state_of
+from site_files import site_file
 from sphinx import addnodes
 from sphinx.application import Sphinx
 from sphinx.directives.code import LiteralInclude
@@ -150,9 +150,9 @@ def _meta_line(docname: str, target: str, path: str, state) -> nodes.paragraph:
     )
     download += nodes.inline("", "원본 파일 내려받기", classes=["example-download"])
     line += download
-    return line
     # The set's archive (the whole chart or project); resolved when writing, per builder.
     line += example_archives.example_archive_link("", "묶음 전체(zip)", path=path, prefix=" · ")
+    return line
 
 
 DIAGRAMS_DIR = Path(__file__).resolve().parents[1] / "_static" / "diagrams"
@@ -196,9 +196,10 @@ class DiagramDirective(SphinxDirective):
 
 
 def _full_size_link(docname: str, name: str) -> nodes.paragraph:
-    """A link to the SVG as html_static_path copies it, relative to the page (html builder)."""
-    target = posixpath.relpath(f"_static/diagrams/{name}", posixpath.dirname(docname) or ".")
-    link = nodes.reference("", "전체 크기로 보기", refuri=target, classes=["diagram-full-link"])
+    """A link to the SVG as html_static_path copies it; every builder copies _static, so the
+    link is resolved per builder (site_files: relative in the site and the single page)."""
+    link = site_file("", "전체 크기로 보기", target=f"_static/diagrams/{name}", in_outdir=True)
+    link["classes"].append("diagram-full-link")
     # Shown only where the drawing is wider than the screen (handbook.css).
     hint = nodes.inline("", "옆으로 밀면 나머지가 보입니다.", classes=["diagram-hint"])
     return nodes.paragraph("", "", hint, link, classes=["diagram-full", "no-search"])
@@ -206,9 +207,9 @@ def _full_size_link(docname: str, name: str) -> nodes.paragraph:
 
 def setup(app: Sphinx) -> ExtensionMetadata:
     app.setup_extension("example_checks")
+    app.setup_extension("example_archives")
     app.setup_extension("example_refusals")
     app.setup_extension("inline_code_refusal")
     app.add_directive("example", ExampleDirective)
     app.add_directive("diagram", DiagramDirective)
     return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True}
-    app.setup_extension("example_archives")

@@ -63,7 +63,10 @@ def resolve_site_files(app: Sphinx, doctree: nodes.document, docname: str) -> No
     """``doctree-resolved``: each placeholder becomes a link, or its label where none can be."""
     for node in list(doctree.findall(site_file)):
         label = node.astext()
-        link = site_link(app, docname, node["target"], label, in_outdir=False)
+        in_outdir = node.get("in_outdir", False)
+        link = site_link(app, docname, node["target"], label, in_outdir=in_outdir)
+        if link is not None:
+            link["classes"].extend(node.get("classes", []))
         node.replace_self(link if link is not None else nodes.Text(label))
 
 
