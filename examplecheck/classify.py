@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .findings import Finding
+from .kustomize import is_kustomization
 from .yamlload import YamlDocument, load_yaml, read_text
 
 KUBERNETES = "kubernetes"
@@ -20,6 +21,8 @@ JSON = "json"
 PAGE = "page"  # a Markdown page: its shell code blocks are checked
 HELM_CHART = "helm-chart"  # Chart.yaml, values*.yaml and other files of a chart
 HELM_TEMPLATE = "helm-template"  # files under a chart's templates/: Go templates, not YAML
+KUSTOMIZATION = "kustomization"  # rendered by kustomize; the output is checked as manifests
+KUSTOMIZE_PART = "kustomize-part"  # a resource or patch a kustomization reads: checked rendered
 DATA = "data"  # plain input of another example (listed in conf or referenced)
 EXCEPTION = "exception"  # listed in conf/exceptions.yaml `unchecked:` with a reason
 UNKNOWN = "unknown"
@@ -103,7 +106,9 @@ def _yaml_file(path: Path, display: str) -> ExampleFile:
     loaded = load_yaml(path, display)
     example = ExampleFile(path, display, YAML, loaded.text, loaded.documents, loaded.findings)
     mappings = [d.data for d in loaded.documents if isinstance(d.data, dict)]
-    if any("apiVersion" in m or "kind" in m for m in mappings):
+    if is_kustomization(path, loaded.documents):
+        example.kind = KUSTOMIZATION
+    elif any("apiVersion" in m or "kind" in m for m in mappings):
         example.kind = KUBERNETES
     elif _COMPOSE_NAME.match(path.name) or (
         len(loaded.documents) == 1 and mappings and "services" in mappings[0]

@@ -130,7 +130,7 @@ class RenderedTemplate:
 class Render:
     """The manifests of one values set, for the Kubernetes checker."""
 
-    label: str  # "values-prod.yaml": what a finding of this render says it was rendered with
+    label: str  # "-f values-prod.yaml": what a finding of this render says it was rendered with
     documents: list[YamlDocument] = field(default_factory=list)
     rendered: dict[str, RenderedTemplate] = field(default_factory=dict)  # display → template
 
@@ -181,7 +181,7 @@ def _check_values_set(
     """helm lint --strict and helm template for one values set (``-f overlay`` when given)."""
     chart_display = display_path(chart_dir / "Chart.yaml", root)
     user_values = overlay.document.data if overlay is not None else None
-    render = Render(overlay.display.rsplit("/", 1)[-1] if overlay else "values.yaml")
+    render = Render(f"-f {overlay.display.rsplit('/', 1)[-1]}" if overlay else "values.yaml")
     findings: list[Finding] = []
     report = helm.lint(str(chart_dir), user_values, strict=True)
     for message in report.get("messages", []):
@@ -241,7 +241,7 @@ def tagged(findings: list[Finding], label: str, seen: set[tuple]) -> list[Findin
         if key in seen:
             continue
         seen.add(key)
-        message = f"{finding.message} (rendered with -f {label})"
+        message = f"{finding.message} (rendered with {label})"
         fresh.append(replace(finding, message=message))
     return fresh
 

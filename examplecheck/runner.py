@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable
@@ -16,6 +17,7 @@ from . import (
     helm_chart,
     image_references,
     images,
+    kustomize,
     python_check,
     shellcheck,
     yamllint_check,
@@ -29,6 +31,8 @@ from .classify import (
     HELM_TEMPLATE,
     JSON,
     KUBERNETES,
+    KUSTOMIZATION,
+    KUSTOMIZE_PART,
     PAGE,
     PYTHON,
     SHELL,
@@ -83,6 +87,8 @@ class _Run:
         self.charts: dict[Path, list[str]] = defaultdict(list)
         self.rendered: dict[str, helm_chart.RenderedTemplate] = {}
         self.chart_overlays: list[helm_chart.Render] = []  # renders with values-*.yaml
+        self.kustomizations: list[ExampleFile] = []
+        self.kustomize: kustomize.Binary | None = None
         self.image_references: list[images.Reference] = []
         self._yamllint_config: Any = None
 
@@ -91,6 +97,7 @@ class _Run:
         files = discover(paths, self.root, pages_dir=self.config.pages_dir)
         examples = [self._classify(path) for path in files]
         self._apply_conf(examples, paths)
+        self._kustomize_parts(examples)
         for example in examples:
             self._guard(example.display, self._check_file, example)
         self._resolve_references(examples)
@@ -103,6 +110,7 @@ class _Run:
                 chart_files,
             )
         self._check_kubernetes()
+        self._check_kustomizations()
         self._check_images()
         for example in examples:
             self.report.files[example.display] = example.kind
@@ -164,6 +172,8 @@ class _Run:
         self.referenced |= _text_references(example, text)
         if example.kind == KUBERNETES:
             self._kubernetes_file(example)
+        elif example.kind == KUSTOMIZATION:
+            self.kustomizations.append(example)
         elif example.kind == COMPOSE and example.documents:
             findings, files = compose_check.check(example.documents, example.path, example.display)
             self.report.extend(findings)
@@ -382,6 +392,64 @@ class _Run:
             helm_chart.remap(f, rendered[f.path]) if f.path in rendered else f
             for f in result.findings
         ]
+
+    def _kustomize_parts(self, examples: list[ExampleFile]) -> None:
+        """The resources and patches kustomizations read are checked in their renders (a
+        patch alone is a partial object); without kustomize they stay plain manifests."""
+        listed = [e for e in examples if e.kind == KUSTOMIZATION and e.documents]
+        if not listed:
+            return
+        self.kustomize = kustomize.find_binary()
+        if self.kustomize is None:
+            message = kustomize.missing_binary_message()
+            if os.environ.get("CI") == "true":
+                raise CheckerCouldNotRun(message)
+            for example in listed:
+                self.report.findings.append(
+                    Finding(
+                        example.display,
+                        0,
+                        0,
+                        Severity.WARNING,
+                        "tool-missing",
+                        TOOL,
+                        message + ": not rendered, its resources checked one by one",
+                    )
+                )
+            return
+        parts: set[Path] = set()
+        for example in listed:
+            parts |= kustomize.parts(example.path.resolve(), example.documents[0].data)
+        for example in examples:
+            if example.kind in (KUBERNETES, YAML) and example.path.resolve() in parts:
+                example.kind = KUSTOMIZE_PART
+
+    def _check_kustomizations(self) -> None:
+        """Each kustomization rendered and checked; what several renders share is reported
+        once, saying which build found it."""
+        if self.kustomize is None:
+            return
+        checker = self.kubernetes_checker or load_kubernetes_checker()
+        seen = {helm_chart.finding_key(f) for f in self.report.findings}
+        for example in self.kustomizations:
+            if kustomize.is_component(example.documents):
+                continue  # built only as part of the kustomization that lists it
+            render = kustomize.build(
+                self.kustomize,
+                example.path,
+                example.documents[0].data,
+                self.root,
+                timeout=self.config.tool_timeout,
+            )
+            self.report.extend(render.findings)
+            if render.findings:
+                continue
+            self._ran(example.display, self.kustomize.label)
+            if not render.documents:
+                continue
+            found = self._kubernetes_findings(checker, render.documents, {})
+            moved = [kustomize.remap(f, render) for f in found]
+            self.report.findings.extend(helm_chart.tagged(moved, render.label, seen))
 
     def _check_images(self) -> None:
         """Every image named is the handbook's own or listed in conf/images.yaml."""
