@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -39,6 +40,10 @@ class Config:
     conf_dir: Path = field(default=Path("conf"))
     # conf/images.yaml (examplecheck.images.KnownImages); None where a root has none.
     images: Any = None
+    # conf/cli.yaml (examplecheck.cli_flags.CliSettings): CLIs not installable, newer flags.
+    cli: Any = None
+    # CI=true: a CLI a page uses that is missing and not listed as not installable is an error.
+    ci: bool = False
 
     @property
     def exceptions_file(self) -> str:
@@ -68,8 +73,17 @@ def load_config(root: Path, kubernetes_versions: list[str] | None = None) -> Con
     from .images import load_known_images  # images imports ConfigError from here
 
     images = load_known_images(conf / "images.yaml")
+    from .cli_flags import load_cli_settings  # cli_flags imports ConfigError from here
+
+    cli = load_cli_settings(conf / "cli.yaml")
     return Config(
-        root=root, kubernetes_versions=chosen, unchecked=unchecked, data=data, images=images
+        root=root,
+        kubernetes_versions=chosen,
+        unchecked=unchecked,
+        data=data,
+        images=images,
+        cli=cli,
+        ci=os.environ.get("CI", "").strip().lower() == "true",
     )
 
 

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from . import (
+    cli_flags,
     compose_check,
     dockerfile_check,
     hadolint,
@@ -84,6 +85,7 @@ class _Run:
         self.scripts: list[shellcheck.ScriptInput] = []
         self.page_blocks: list[shellcheck.ScriptInput] = []
         self.page_texts: list[tuple[ExampleFile, str]] = []
+        self.pages: list[tuple[str, str]] = []  # (display, text): commands vs the CLIs' --help
         self.charts: dict[Path, list[str]] = defaultdict(list)
         self.rendered: dict[str, helm_chart.RenderedTemplate] = {}
         self.chart_overlays: list[helm_chart.Render] = []  # renders with values-*.yaml
@@ -189,6 +191,7 @@ class _Run:
             blocks = shellcheck.page_blocks(text, example.display)
             self.page_blocks.extend(blocks)
             self.page_texts.append((example, "\n".join(b.text for b in blocks)))
+            self.pages.append((example.display, text))
             self.image_references.extend(image_references.page_references(text, example.display))
         elif example.kind == PYTHON:
             self.report.extend(python_check.check(text, example.display))
@@ -325,6 +328,12 @@ class _Run:
             shellcheck.TOOL,
             lambda: shellcheck.check(self.page_blocks, page_blocks=True, timeout=timeout),
         )
+        if self.config.cli is not None:  # None: a Config made without conf/ (some tests)
+            self._batch(
+                [display for display, _ in self.pages],
+                cli_flags.TOOL,
+                lambda: cli_flags.check_pages(self.pages, self.config.cli, ci=self.config.ci),
+            )
 
     def _batch(self, displays: list[str], tool: str, call: Callable[[], list[Finding]]) -> None:
         if not displays:

@@ -1,151 +1,133 @@
-"""Every docker, docker compose, kubectl, helm and minikube command the pages show names a real
-subcommand and real flags, checked against the installed CLI's own --help (tests/clicheck.py).
+"""examplecheck's page-command rules (examplecheck.cli_flags): every docker, docker compose,
+kubectl, helm and minikube command a page shows names a real subcommand and real flags, as the
+installed CLI's own --help says.
 
-CLIs that are not installed here (helm, minikube, the docker compose plugin) are reported as a
-warning with how many command lines went unchecked; the rest are checked.
+The real pages give no error; seeded pages give command-unknown-flag and
+command-unknown-subcommand at the page's file, line and column; CLIs absent here are reported
+per page (a note when conf/cli.yaml lists them as not installable, else a warning, an error
+under CI=true). Tests that need a real CLI are skipped without it, except under CI=true.
 """
 
 from __future__ import annotations
 
-import json
-import re
+import os
 import subprocess
-import warnings
 from collections import Counter
 from pathlib import Path
 
 import pytest
 
-from tests.clicheck import CheckResult, Cli, CommandHelp, parse_help
-from tests.doc_commands import ROOT, CommandLine, command_lines, commands_of, pages, simple_commands
+from examplecheck import cli_flags
+from examplecheck.api import check_paths
+from examplecheck.cli import main
+from examplecheck.cli_flags import Clis, CliSettings, NewerFlag, load_cli_settings
+from examplecheck.cli_help import Cli, CommandHelp, parse_help
+from examplecheck.config import ConfigError, load_config
+from examplecheck.findings import Severity
+from examplecheck.page_commands import command_lines, simple_commands
+from tests.checker_support import no_kubernetes
 
-PROGRAMS = ("docker", "kubectl", "helm", "minikube")
-CHECKABLE = {program: Cli(program) for program in PROGRAMS}  # each absent one reports itself
-
-# Flags the site's newest CLI has and an older installed one lacks: on an older CLI the finding
-# becomes a "not checked" warning; on that version or newer the flag is checked like any other.
-NEWER_THAN_INSTALLED = {
-    "`kubectl autoscale` has no flag --cpu": (
-        (1, 34),
-        "kubectl 1.34 added --cpu (kubernetes/kubernetes#129373); the page's other tab shows "
-        "--cpu-percent for older kubectl",
-    ),
-}
+ROOT = Path(__file__).resolve().parents[1]
+FIXTURES = ROOT / "tests" / "fixtures" / "commands"
+PAGES = sorted(p for p in (ROOT / "docs").rglob("*.md") if "_build" not in p.parts)
+MACHINE = cli_flags.machine_clis()
+SETTINGS = load_cli_settings(ROOT / "conf" / "cli.yaml")
+RULES = ("command-unknown-flag", "command-unknown-subcommand", "tool-failed")
 
 
-def kubectl_version() -> tuple[int, int] | None:
-    cli = CHECKABLE["kubectl"]
-    if not cli.installed:
-        return None
-    completed = subprocess.run(
-        [cli.binary, "version", "--client", "-o", "json"],
-        capture_output=True,
-        text=True,
-        timeout=30,
-        check=False,
+def _needs(*programs: str):
+    """Skip without the real CLI, except under CI=true, where a missing one must fail."""
+    missing = [p for p in programs if not _installed(p)]
+    return pytest.mark.skipif(
+        bool(missing) and os.environ.get("CI") != "true", reason=f"not installed: {missing}"
     )
-    try:
-        client = json.loads(completed.stdout)["clientVersion"]
-        return int(client["major"]), int(re.sub(r"\D.*", "", client["minor"]))
-    except (ValueError, KeyError):
-        return None
 
 
-INSTALLED_KUBECTL = kubectl_version()
+def _installed(program: str) -> bool:
+    if program == "docker compose":
+        return MACHINE.by_program["docker"].plugins["compose"].installed
+    return MACHINE.by_program[program].installed
 
 
-def older_cli_excuse(problem: str, installed: tuple[int, int] | None) -> str | None:
-    """The reason a finding is the installed CLI's age, not the page's fault, or None."""
-    if problem not in NEWER_THAN_INSTALLED or installed is None:
-        return None
-    since, reason = NEWER_THAN_INSTALLED[problem]
-    return f"{reason} (installed: {installed[0]}.{installed[1]})" if installed < since else None
+def _rel(page: Path) -> str:
+    return page.relative_to(ROOT).as_posix()
 
 
-def check_command(argv: list[str]) -> CheckResult:
-    cli = CHECKABLE.get(argv[0])
-    if cli is None:
-        return CheckResult(absent=f"{argv[0]} (no help parser)", command=argv[0])
-    return cli.check(argv)
+# --- the real pages -----------------------------------------------------------------------
 
 
-def page_problems(
-    lines: list[CommandLine], installed: tuple[int, int] | None = None
-) -> tuple[list[str], Counter]:
-    """``file:line: problem`` for each bad command; how many command lines each absent CLI left
-    (a flag newer than the installed kubectl counts there, with its reason)."""
-    installed = INSTALLED_KUBECTL if installed is None else installed
-    problems: list[str] = []
-    absent: Counter = Counter()
-    for program in PROGRAMS:
-        for command_line, argv in commands_of(lines, program):
-            result = check_command(argv)
-            if result.absent:
-                absent[result.absent] += 1
-            for problem in result.problems:
-                excuse = older_cli_excuse(problem, installed)
-                if excuse:
-                    absent[f"{command_line.where()}: {problem}: {excuse}"] += 1
-                else:
-                    problems.append(f"{command_line.where()}: {problem}  [{command_line.text}]")
-    return sorted(problems), absent
-
-
-PAGES = pages()
-
-
-@pytest.mark.parametrize("page", PAGES, ids=lambda p: str(p.relative_to(ROOT)))
+@pytest.mark.parametrize("page", PAGES, ids=_rel)
 def test_page_commands_use_real_subcommands_and_flags(page: Path):
-    problems, _ = page_problems(list(command_lines(page)))
-    assert problems == [], "\n".join(problems)
+    text = page.read_text(encoding="utf-8")
+    findings = cli_flags.check_page(_rel(page), text, SETTINGS, MACHINE)
+    errors = [f for f in findings if f.severity is Severity.ERROR]
+    assert errors == [], "\n".join(f"{f.path}:{f.line}:{f.column} {f.message}" for f in errors)
 
 
-def test_report_what_could_not_be_checked():
-    """A visible warning, not a silent skip: which CLIs are absent and how much they leave."""
-    lines = [line for page in PAGES for line in command_lines(page)]
-    _, absent = page_problems(lines)
-    checked = sum(
-        1
-        for program in CHECKABLE
-        for _ in commands_of(lines, program)
-        if CHECKABLE[program].installed
-    )
-    assert checked > 0 or not any(cli.installed for cli in CHECKABLE.values())
-    if absent:
-        summary = ", ".join(f"{cli}: {count} command(s)" for cli, count in sorted(absent.items()))
-        warnings.warn(f"not checked here (CLI absent or older): {summary}", stacklevel=1)
+def test_the_run_says_what_was_not_checked_on_the_real_pages(capsys):
+    """Through the checker itself: each page is checked by cli-help, and every command left
+    unchecked is a finding naming its CLI, never a silent skip."""
+    report = check_paths([ROOT / "docs"], root=ROOT, kubernetes_checker=no_kubernetes)
+    ours = [f for f in report.sorted_findings() if f.tool == cli_flags.TOOL]
+    assert not [f for f in ours if f.severity is Severity.ERROR]
+    assert all("cli-help" in report.checked_by[_rel(p)] for p in PAGES)
+    unchecked = Counter()
+    for finding in ours:
+        if finding.rule == "command-not-checked":
+            count, cli = finding.message.split(" `", 1)
+            unchecked[cli.split("`", 1)[0]] += int(count)
+    # every CLI left unchecked is one conf/cli.yaml says cannot be installed here
+    assert set(unchecked) <= set(SETTINGS.not_installable)
+    checked = Counter()
+    for page in PAGES:
+        for program in cli_flags.PROGRAMS:
+            for _, argv in cli_flags.commands_of(command_lines(page.read_text()), program):
+                result = MACHINE.by_program[program].check(argv)
+                if not result.absent:
+                    compose = result.command.startswith("docker compose")
+                    checked["docker compose" if compose else program] += 1
+    with capsys.disabled():
+        print(f"\ncommands checked against --help: {dict(checked)}; unchecked: {dict(unchecked)}")
+    assert sum(checked.values()) > 0
 
 
-# --- seeded drift on a synthetic page ---------------------------------------------------------
-
-SYNTHETIC = """\
-# 예시
-
-```console
-$ kubectl get pods --colour
-$ docker contaner ls
-$ kubectl get pods -o wide
-$ docker run -it --rm -p 8080:80 busybox:1.37 sh -c 'ls -la'
-```
-"""
-
-needs_kubectl = pytest.mark.skipif(not CHECKABLE["kubectl"].installed, reason="kubectl absent")
-needs_docker = pytest.mark.skipif(not CHECKABLE["docker"].installed, reason="docker absent")
+# --- seeded pages: findings at the page's file, line and column ---------------------------
 
 
-@needs_kubectl
-@needs_docker
-def test_synthetic_page_bogus_flag_and_subcommand_are_caught(tmp_path):
-    page = tmp_path / "page.md"
-    page.write_text(SYNTHETIC, encoding="utf-8")
-    problems, _ = page_problems(list(command_lines(page)))
-    assert [p.split("  [")[0] for p in problems] == [
-        f"{page}:4: `kubectl get` has no flag --colour",
-        f"{page}:5: `docker` has no subcommand 'contaner'",
+@_needs("kubectl", "docker", "docker compose")
+def test_seeded_page_gets_findings_at_its_lines():
+    report = check_paths([FIXTURES], root=ROOT, kubernetes_checker=no_kubernetes)
+    found = [
+        (f.path, f.line, f.column, f.rule)
+        for f in report.sorted_findings()
+        if f.tool == cli_flags.TOOL
     ]
+    bad = "tests/fixtures/commands/bad.md"
+    assert found == [
+        (bad, 6, 20, "command-unknown-flag"),  # $ kubectl get pods --colour
+        (bad, 7, 10, "command-unknown-subcommand"),  # $ docker contaner ls
+        (bad, 14, 3, "command-unknown-flag"),  # docker compose up -d \ (next line) --biuld
+        (bad, 19, 3, "command-not-checked"),  # helm: conf/cli.yaml says why it is absent
+    ]
+    messages = {f.line: f.message for f in report.findings if f.tool == cli_flags.TOOL}
+    assert messages[6].startswith("`kubectl get` has no flag --colour: `kubectl get --help`")
+    assert "use a flag it lists" in messages[6]
+    assert messages[7].startswith("`docker` has no subcommand 'contaner'")
+    assert "use one of the subcommands it lists" in messages[7]
+    assert "`docker compose up` has no flag --biuld" in messages[14]
+    assert report.checked_by["tests/fixtures/commands/good.md"] == ["shellcheck", "cli-help"]
 
 
-@needs_kubectl
+@_needs("kubectl", "docker")
+def test_seeded_page_fails_the_command_line_run(capsys):
+    assert main([str(FIXTURES / "bad.md"), "--root", str(ROOT)]) == 1
+    out = capsys.readouterr().out
+    assert "tests/fixtures/commands/bad.md:6:20: error command-unknown-flag" in out
+    assert "tests/fixtures/commands/bad.md:7:10: error command-unknown-subcommand" in out
+    assert main([str(FIXTURES / "good.md"), "--root", str(ROOT)]) == 0
+
+
+@_needs("kubectl")
 @pytest.mark.parametrize(
     ("line", "problem"),
     [
@@ -168,11 +150,11 @@ def test_synthetic_page_bogus_flag_and_subcommand_are_caught(tmp_path):
 )
 def test_kubectl_lines(line, problem):
     [argv] = simple_commands(line)
-    result = CHECKABLE["kubectl"].check(argv)
-    assert result.problems == ([] if problem is None else [problem])
+    result = MACHINE.by_program["kubectl"].check(argv)
+    assert [str(p) for p in result.problems] == ([] if problem is None else [problem])
 
 
-@needs_docker
+@_needs("docker")
 @pytest.mark.parametrize(
     ("line", "problem"),
     [
@@ -190,23 +172,52 @@ def test_kubectl_lines(line, problem):
 )
 def test_docker_lines(line, problem):
     [argv] = simple_commands(line)
-    result = CHECKABLE["docker"].check(argv)
-    assert result.problems == ([] if problem is None else [problem])
+    result = MACHINE.by_program["docker"].check(argv)
+    assert [str(p) for p in result.problems] == ([] if problem is None else [problem])
 
 
-def test_pipes_substitutions_and_continuations_are_split(tmp_path):
-    page = tmp_path / "page.md"
-    page.write_text(
+@_needs("docker", "docker compose")
+@pytest.mark.parametrize(
+    ("line", "problem"),
+    [
+        ("docker compose -f compose.yaml --profile debug up -d --build", None),
+        ("docker compose exec web sh -c 'ls -la'", None),  # sh's flags are not compose's
+        ("docker compose run --rm web --some-app-flag", None),
+        ("docker compose up --biuld", "`docker compose up` has no flag --biuld"),
+        ("docker compose up -f compose.yaml", "`docker compose up` has no flag -f"),  # goes first
+        ("docker compose upp", "`docker compose` has no subcommand 'upp'"),
+    ],
+)
+def test_docker_compose_lines(line, problem):
+    """`docker compose` through the docker CLI's plugin, or the standalone docker-compose."""
+    [argv] = simple_commands(line)
+    result = MACHINE.by_program["docker"].check(argv)
+    assert result.absent is None
+    assert [str(p) for p in result.problems] == ([] if problem is None else [problem])
+
+
+# --- the page reader: which words are commands, and where they stand ----------------------
+
+
+def test_pipes_substitutions_continuations_and_heredocs_are_split():
+    text = (
         "```bash\n"
         "# a comment\n"
         "IMAGE=$(docker image inspect --format '{{.Id}}' app) && echo \"$IMAGE\"\n"
         "kubectl get secret s -o jsonpath='{.data}' | base64 -d > out.txt 2>&1\n"
         "docker run -d \\\n  --name web \\\n  nginx\n"
-        "```\n",
-        encoding="utf-8",
+        "cat <<EOF | kubectl apply -f -\nkubectl not-a-command\nEOF\n"
+        "kubectl get pods <<< here-string\n"
+        "```\n"
     )
-    lines = list(command_lines(page))
-    assert [(line.line, line.text) for line in lines][2] == (5, "docker run -d --name web nginx")
+    lines = list(command_lines(text))
+    assert [(line.line, line.text) for line in lines] == [
+        (3, "IMAGE=$(docker image inspect --format '{{.Id}}' app) && echo \"$IMAGE\""),
+        (4, "kubectl get secret s -o jsonpath='{.data}' | base64 -d > out.txt 2>&1"),
+        (5, "docker run -d --name web nginx"),
+        (8, "cat <<EOF | kubectl apply -f -"),  # its body is input, not commands
+        (11, "kubectl get pods <<< here-string"),  # a here-string has no body
+    ]
     assert simple_commands(lines[0].text) == [
         ["echo", "$IMAGE"],
         ["docker", "image", "inspect", "--format", "{{.Id}}", "app"],
@@ -215,43 +226,156 @@ def test_pipes_substitutions_and_continuations_are_split(tmp_path):
         ["kubectl", "get", "secret", "s", "-o", "jsonpath={.data}"],
         ["base64", "-d"],
     ]
+    assert lines[2].position_of("nginx") == (7, 3)  # on its continuation line
+    assert lines[2].position_of("--name") == (6, 3)
 
 
-def test_a_newer_flag_is_excused_only_on_an_older_kubectl(tmp_path):
-    page = tmp_path / "page.md"
-    page.write_text("```console\n$ kubectl autoscale deployment web --cpu=50% --max=3\n```\n")
-    lines = list(command_lines(page))
-    if INSTALLED_KUBECTL is None or INSTALLED_KUBECTL >= (1, 34):
-        pytest.skip("needs a kubectl older than 1.34 to see --cpu missing")
-    problems, absent = page_problems(lines, installed=INSTALLED_KUBECTL)
-    assert problems == [] and len(absent) == 1
-    problems, _ = page_problems(lines, installed=(1, 34))  # a 1.34 kubectl must have it
-    assert [p.split("  [")[0] for p in problems] == [
-        f"{page}:2: `kubectl autoscale` has no flag --cpu"
+def test_blocks_inside_directives_and_code_block_directives_are_found():
+    text = (
+        "# x\n````{tab-item} a\n```console\n$ kubectl get pods --colour\n```\n````\n\n"
+        "```{code-block} bash\n:caption: x\ndocker contaner ls\n```\n\n"
+        "- item\n\n  ```console\n  $ kubectl get  pods\n  ```\n"
+    )
+    found = list(command_lines(text))
+    assert [(line.line, line.text) for line in found] == [
+        (4, "kubectl get pods --colour"),
+        (10, "docker contaner ls"),
+        (16, "kubectl get  pods"),
     ]
+    assert found[0].position_of("--colour") == (4, 20)
+    assert found[2].position_of("pods") == (16, 18)  # the list item's indent and the prompt
 
 
-def test_absent_cli_is_reported_not_failed():
-    fake = Cli("docker", binary=None)
-    fake.binary = None
-    assert fake.check(["docker", "ps"]).absent == "docker"
-    assert check_command(["podman", "ps"]).absent == "podman (no help parser)"
+# --- CLIs that are absent, older or silent ------------------------------------------------
 
 
-def _fake_cli(program: str, helps: dict[tuple[str, ...], str]) -> Cli:
+def _fake_cli(program: str, helps: dict[tuple[str, ...], str], plugins=None) -> Cli:
     """A CLI whose --help pages are given: the help text per command path (and "options")."""
 
     def runner(argv):
-        import subprocess
-
         words = tuple(w for w in argv[1:] if w != "--help")
         text = helps.get(words)
         return subprocess.CompletedProcess(argv, 0 if text else 1, stdout=text or "", stderr="")
 
-    return Cli(program, binary=program, runner=runner)
+    return Cli(program, program, runner, plugins)
 
 
-# Shaped like helm v3/v4 (cobra's default template) and minikube (kubectl's template).
+KUBECTL_TOP = "Basic Commands:\n  get   Display\n  autoscale  Scale\n\nUsage:\n  kubectl [flags]\n"
+KUBECTL_AUTOSCALE = (
+    "Options:\n    --cpu-percent=-1:\n\tpercent\n\n    --max=-1:\n\tmax\n\n"
+    "Usage:\n  kubectl autoscale (-f FILENAME | TYPE NAME) [options]\n"
+)
+
+
+def _kubectl(version: tuple[int, int] | None, binary: bool = True) -> Clis:
+    kubectl = _fake_cli("kubectl", {(): KUBECTL_TOP, ("autoscale",): KUBECTL_AUTOSCALE})
+    if not binary:
+        kubectl.binary = None
+    return Clis({"kubectl": kubectl}, versions={"kubectl": version})
+
+
+AUTOSCALE_PAGE = "```console\n$ kubectl autoscale deployment web --cpu=50% --max=3\n```\n"
+NEWER = CliSettings(
+    newer_flags=(NewerFlag("kubectl autoscale", "--cpu", (1, 34), "added in 1.34"),)
+)
+
+
+def _check(clis: Clis, settings: CliSettings, text: str = AUTOSCALE_PAGE, ci: bool = False):
+    clis.by_program.setdefault("docker", Cli("docker", None))
+    for program in cli_flags.PROGRAMS:
+        clis.by_program.setdefault(program, Cli(program, None))
+    return [
+        (f.line, f.column, f.severity, f.rule)
+        for f in cli_flags.check_page("p.md", text, settings, clis, ci=ci)
+    ]
+
+
+def test_a_newer_flag_is_a_note_only_on_an_older_cli():
+    assert _check(_kubectl((1, 32)), NEWER) == [
+        (2, 36, Severity.INFO, "command-flag-newer-than-cli")
+    ]
+    # a 1.34 kubectl must have it, and so must a kubectl whose version cannot be read
+    for version in ((1, 34), (1, 35), None):
+        assert _check(_kubectl(version), NEWER) == [(2, 36, Severity.ERROR, "command-unknown-flag")]
+    assert _check(_kubectl((1, 32)), CliSettings()) == [
+        (2, 36, Severity.ERROR, "command-unknown-flag")
+    ]
+
+
+def test_real_pages_excuse_is_configured():
+    """conf/cli.yaml's entry is what lets the autoscaling page's --cpu tab pass on kubectl 1.32."""
+    assert (
+        NewerFlag(
+            "kubectl autoscale",
+            "--cpu",
+            (1, 34),
+            SETTINGS.newer_flags[0].reason,
+        )
+        in SETTINGS.newer_flags
+    )
+    page = ROOT / "docs" / "kubernetes" / "autoscaling.md"
+    assert "--cpu=" in page.read_text(encoding="utf-8")
+
+
+def test_an_absent_cli_is_a_note_if_listed_a_warning_if_not_and_an_error_under_ci():
+    absent = _kubectl((1, 32), binary=False)
+    listed = CliSettings(not_installable={"kubectl": "cannot be had here"})
+    assert _check(absent, listed) == [(2, 3, Severity.INFO, "command-not-checked")]
+    assert _check(absent, listed, ci=True) == [(2, 3, Severity.INFO, "command-not-checked")]
+    assert _check(absent, CliSettings()) == [(2, 3, Severity.WARNING, "command-cli-missing")]
+    assert _check(absent, CliSettings(), ci=True) == [(2, 3, Severity.ERROR, "command-cli-missing")]
+    [finding] = cli_flags.check_page("p.md", AUTOSCALE_PAGE * 2, CliSettings(), absent, ci=True)
+    assert finding.message.startswith("2 `kubectl` commands on this page not checked")
+    assert "install kubectl" in finding.message and "`not_installable`" in finding.message
+
+
+def test_a_cli_whose_help_prints_no_usage_is_tool_failed():
+    silent = Clis({"kubectl": _fake_cli("kubectl", {})}, versions={"kubectl": None})
+    assert _check(silent, CliSettings()) == [(2, 3, Severity.ERROR, "tool-failed")]
+
+
+def test_ci_true_in_the_environment_makes_missing_clis_errors(monkeypatch):
+    monkeypatch.setenv("CI", "true")
+    assert load_config(ROOT).ci is True
+    monkeypatch.setenv("CI", "false")
+    assert load_config(ROOT).ci is False
+
+
+def test_missing_docker_plugin_is_absent_not_bogus():
+    top = "Usage:  docker [OPTIONS] COMMAND\n\nCommands:\n  ps   List containers\n"
+
+    def runner(argv):
+        return subprocess.CompletedProcess(argv, 0, stdout=top, stderr="")
+
+    compose = Cli("docker compose", None)
+    cli = Cli("docker", "docker", runner, {"compose": compose})
+    assert cli.check(["docker", "compose", "up", "-d"]).absent == "docker compose"
+    assert [str(p) for p in cli.check(["docker", "composer", "up"]).problems] == [
+        "`docker` has no subcommand 'composer'"
+    ]
+
+
+def test_docker_compose_falls_back_to_the_standalone_binary():
+    """Without the plugin, docker's help does not know `compose`; docker-compose answers."""
+    docker = _fake_cli("docker", {(): "Usage:  docker [OPTIONS] COMMAND\n\nCommands:\n  ps  x\n"})
+    compose = _fake_cli(
+        "docker compose",
+        {
+            (): "Usage:  docker compose [OPTIONS] COMMAND\n\nCommands:\n  up  x\n\nOptions:\n"
+            "  -f, --file stringArray   Compose configuration files\n",
+            ("up",): "Usage:  docker compose up [OPTIONS] [SERVICE...]\n\nOptions:\n"
+            "  -d, --detach   Detached mode\n",
+        },
+    )
+    docker.plugins = {"compose": compose}
+    assert docker.check(["docker", "compose", "-f", "c.yaml", "up", "-d"]).problems == []
+    assert [str(p) for p in docker.check(["docker", "compose", "up", "--wait"]).problems] == [
+        "`docker compose up` has no flag --wait"
+    ]
+
+
+# --- help formats: cobra (docker, compose, helm) and kubectl's (kubectl, minikube) ---------
+
 HELM_TOP = """Usage:
   helm [command]
 
@@ -312,6 +436,10 @@ MINIKUBE_OPTIONS = """The following options can be passed to any command:
 """
 
 
+def _problems(cli: Cli, argv: list[str]) -> list[str]:
+    return [str(p) for p in cli.check(argv).problems]
+
+
 def test_helm_help_is_parsed_like_cobra():
     helm = _fake_cli(
         "helm",
@@ -323,15 +451,13 @@ def test_helm_help_is_parsed_like_cobra():
         },
     )
     ok = "helm install web ./chart -n prod --create-namespace -f values-prod.yaml --set a=b"
-    assert helm.check(simple_commands(ok)[0]).problems == []
-    assert helm.check(["helm", "repo", "add", "x", "https://x", "--force-update"]).problems == []
-    assert helm.check(["helm", "install", "web", "./c", "--atomc"]).problems == [
+    assert _problems(helm, simple_commands(ok)[0]) == []
+    assert _problems(helm, ["helm", "repo", "add", "x", "https://x", "--force-update"]) == []
+    assert _problems(helm, ["helm", "install", "web", "./c", "--atomc"]) == [
         "`helm install` has no flag --atomc"
     ]
-    assert helm.check(["helm", "repo", "ad", "x"]).problems == [
-        "`helm repo` has no subcommand 'ad'"
-    ]
-    assert helm.check(["helm", "instal", "web"]).problems == ["`helm` has no subcommand 'instal'"]
+    assert _problems(helm, ["helm", "repo", "ad", "x"]) == ["`helm repo` has no subcommand 'ad'"]
+    assert _problems(helm, ["helm", "instal", "web"]) == ["`helm` has no subcommand 'instal'"]
 
 
 def test_minikube_help_is_parsed_like_kubectl():
@@ -339,30 +465,11 @@ def test_minikube_help_is_parsed_like_kubectl():
         "minikube",
         {(): MINIKUBE_TOP, ("start",): MINIKUBE_START, ("options",): MINIKUBE_OPTIONS},
     )
-    assert (
-        minikube.check(["minikube", "start", "--cpus", "4", "-p", "dev", "--force"]).problems == []
-    )
-    assert minikube.check(["minikube", "start", "--cpu=4"]).problems == [
+    assert _problems(minikube, ["minikube", "start", "--cpus", "4", "-p", "dev", "--force"]) == []
+    assert _problems(minikube, ["minikube", "start", "--cpu=4"]) == [
         "`minikube start` has no flag --cpu"
     ]
-    assert minikube.check(["minikube", "strat"]).problems == [
-        "`minikube` has no subcommand 'strat'"
-    ]
-
-
-def test_missing_docker_plugin_is_absent_not_bogus():
-    top = "Usage:  docker [OPTIONS] COMMAND\n\nCommands:\n  ps   List containers\n"
-
-    def runner(argv):
-        import subprocess
-
-        return subprocess.CompletedProcess(argv, 0, stdout=top, stderr="")
-
-    cli = Cli("docker", binary="docker", runner=runner)
-    assert cli.check(["docker", "compose", "up", "-d"]).absent == "docker compose"
-    assert cli.check(["docker", "composer", "up"]).problems == [
-        "`docker` has no subcommand 'composer'"
-    ]
+    assert _problems(minikube, ["minikube", "strat"]) == ["`minikube` has no subcommand 'strat'"]
 
 
 def test_parse_kubectl_help_reads_booleans_and_values():
@@ -379,14 +486,30 @@ def test_parse_kubectl_help_reads_booleans_and_values():
     )
 
 
-def test_blocks_inside_directives_and_code_block_directives_are_found(tmp_path):
-    page = tmp_path / "page.md"
-    page.write_text(
-        "# x\n````{tab-item} a\n```console\n$ kubectl get pods --colour\n```\n````\n\n"
-        "```{code-block} bash\n:caption: x\ndocker contaner ls\n```\n",
-        encoding="utf-8",
-    )
-    assert [(line.line, line.text) for line in command_lines(page)] == [
-        (4, "kubectl get pods --colour"),
-        (10, "docker contaner ls"),
-    ]
+# --- conf/cli.yaml ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "says"),
+    [
+        ("not_installable: helm\n", "`not_installable` must be a list"),
+        ("not_installable:\n  - cli: helm\n", "needs exactly `cli`, `reason`"),
+        ("not_installable:\n  - {cli: podman, reason: x}\n", "`cli` must be one of"),
+        (
+            "newer_flags:\n  - {command: kubectl get, flag: cpu, since: '1.34', reason: x}\n",
+            '`since` must be "X.Y"',
+        ),
+        ("excuses: []\n", "expected a mapping"),
+        ("not_installable: [\n", "is unusable"),
+    ],
+)
+def test_malformed_conf_cli_yaml_cannot_run(tmp_path, text, says):
+    conf = tmp_path / "conf"
+    conf.mkdir()
+    (conf / "cli.yaml").write_text(text, encoding="utf-8")
+    with pytest.raises(ConfigError, match=says.replace("(", r"\(").replace("[", r"\[")):
+        load_cli_settings(conf / "cli.yaml")
+    (conf / "versions.yaml").write_text('kubernetes: ["1.35"]\n', encoding="utf-8")
+    (tmp_path / "docs").mkdir()
+    (tmp_path / "docs" / "p.md").write_text("# p\n", encoding="utf-8")
+    assert main(["--root", str(tmp_path), str(tmp_path / "docs")]) == 2

@@ -1,4 +1,4 @@
-"""Check a command line's subcommands and flags against the installed CLI's own ``--help``.
+"""What an installed CLI's own ``--help`` says a command line may use: subcommands and flags.
 
 Nothing here lists flags by hand: each command path (``docker image ls``, ``kubectl create
 secret generic``) is looked up by running ``<cli> <path> --help`` once and parsing its options.
@@ -11,7 +11,6 @@ combined short flags ``-it``, a value glued to a short flag ``-p8080:80``, and `
 from __future__ import annotations
 
 import re
-import shutil
 import subprocess
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -26,8 +25,9 @@ _KUBECTL_OPTION = re.compile(r"^\s+(?:-(?P<short>\w), )?--(?P<long>[\w-]+)=(?P<d
 _COMMAND_SECTION = re.compile(
     r"^(?=[A-Z])[^:]*\bCommands\b[^:]*:$|^Subcommands provided by plugins:$"
 )
-# docker plugins: without them the docker CLI answers with its top-level help
-DOCKER_PLUGINS = ("compose", "buildx")
+# `docker run IMAGE [COMMAND] [ARG...]`, `docker compose exec SERVICE COMMAND [ARGS...]`: cobra
+# stops reading flags at the first argument, so what follows is the container's command.
+_ARGS_END_FLAGS = re.compile(r"\[ARGS?\.\.\.\]")
 
 Runner = Callable[[list[str]], "subprocess.CompletedProcess[str]"]
 
@@ -43,6 +43,8 @@ class HelpStyle:
 
 STYLES = {
     "docker": HelpStyle("cobra", None, globals_anywhere=False),
+    "docker compose": HelpStyle("cobra", None, globals_anywhere=False),
+    "docker buildx": HelpStyle("cobra", None, globals_anywhere=False),
     "kubectl": HelpStyle("kubectl", ("options",), globals_anywhere=True),
     "helm": HelpStyle("cobra", None, globals_anywhere=True),
     "minikube": HelpStyle("kubectl", ("options",), globals_anywhere=True),
@@ -76,7 +78,7 @@ def parse_help(text: str, style: str) -> CommandHelp | None:
     if not usage:
         return None
     has_subcommands = any(_COMMAND_SECTION.match(line) for line in lines)
-    help_ = CommandHelp(usage, has_subcommands, args_end_flags="[ARG...]" in usage)
+    help_ = CommandHelp(usage, has_subcommands, args_end_flags=bool(_ARGS_END_FLAGS.search(usage)))
     for line in lines:
         if style == "kubectl":
             match = _KUBECTL_OPTION.match(line)
@@ -96,22 +98,51 @@ def parse_help(text: str, style: str) -> CommandHelp | None:
     return help_
 
 
+@dataclass(frozen=True)
+class Problem:
+    """One thing the CLI's help does not know: a flag or a subcommand of ``command``."""
+
+    kind: str  # "flag", "subcommand" or "no-usage"
+    command: str  # the resolved command path, e.g. "kubectl get"
+    name: str  # "--colour", "-Z", "lss"
+    word: str  # the word as written, to find it on the page ("-itz", "--colour=x")
+
+    def __str__(self) -> str:
+        if self.kind == "no-usage":
+            return f"`{self.command} --help` printed no usage"
+        what = "flag" if self.kind == "flag" else "subcommand"
+        shown = self.name if self.kind == "flag" else repr(self.name)
+        return f"`{self.command}` has no {what} {shown}"
+
+
 @dataclass
 class CheckResult:
-    problems: list[str] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
     absent: str | None = None  # the CLI (or docker plugin) that is not installed here
     command: str = ""  # the resolved command path, e.g. "kubectl create secret generic"
 
 
 class Cli:
-    """One installed CLI (docker or kubectl), its help pages cached per command path."""
+    """One CLI, its help pages cached per command path. ``binary`` None: not installed here.
 
-    def __init__(self, program: str, binary: str | None = None, runner: Runner = run_help):
+    ``program`` is what a page types (``docker compose``), ``binary`` what runs its help (the
+    compose plugin, or the standalone ``docker-compose``); ``plugins`` are CLIs a word at the
+    top hands over to when this CLI's own help does not know the word (docker's compose).
+    """
+
+    def __init__(
+        self,
+        program: str,
+        binary: str | None,
+        runner: Runner = run_help,
+        plugins: dict[str, Cli] | None = None,
+    ):
         if program not in STYLES:
             raise ValueError(f"no help parser for {program}")
         self.program = program
         self.style = STYLES[program]
-        self.binary = binary or shutil.which(program)
+        self.binary = binary
+        self.plugins = plugins or {}
         self._run = runner
         self._cache: dict[tuple[str, ...], CommandHelp | None] = {}
         self._global: CommandHelp | None = None
@@ -154,7 +185,8 @@ class Cli:
         return None
 
     def check(self, argv: list[str]) -> CheckResult:
-        """Problems with ``argv`` (argv[0] is the program): unknown subcommands and flags."""
+        """Problems with ``argv`` (its first word is the program): unknown subcommands and
+        flags. A CLI that is not installed, or a plugin that is not, sets ``absent``."""
         result = CheckResult(command=self.program)
         if not self.installed:
             result.absent = self.program
@@ -162,7 +194,7 @@ class Cli:
         path: tuple[str, ...] = ()
         current = self.help(path)
         if current is None:
-            result.problems.append(f"`{self.program} --help` printed no usage")
+            result.problems.append(Problem("no-usage", self.program, "", argv[0]))
             return result
         index, seen_argument = 1, False
         while index < len(argv):
@@ -175,7 +207,7 @@ class Cli:
                 long, has_value, _ = word[2:].partition("=")
                 takes_value = self._flag(current, not path, long, None)
                 if takes_value is None:
-                    result.problems.append(f"`{name}` has no flag --{long}")
+                    result.problems.append(Problem("flag", name, f"--{long}", word))
                 elif takes_value and not has_value:
                     index += 1  # the flag's value
             elif word.startswith("-") and word != "-":
@@ -183,7 +215,7 @@ class Cli:
                 for position, letter in enumerate(letters):
                     takes_value = self._flag(current, not path, None, letter)
                     if takes_value is None:
-                        result.problems.append(f"`{name}` has no flag -{letter}")
+                        result.problems.append(Problem("flag", name, f"-{letter}", word))
                         break
                     if takes_value:
                         if position == len(letters) - 1:
@@ -192,13 +224,11 @@ class Cli:
             elif current.has_subcommands and not seen_argument:
                 sub = self.help((*path, word))
                 if sub is None or sub.usage == current.usage:
-                    if not path and self.program == "docker" and word in DOCKER_PLUGINS:
-                        result.absent = f"docker {word}"
-                        return result
-                    result.problems.append(f"`{name}` has no subcommand {word!r}")
+                    if not path and word in self.plugins:
+                        return self.plugins[word].check([word, *argv[index:]])
+                    result.problems.append(Problem("subcommand", name, word, word))
                     return result
                 path, current = (*path, word), sub
-                result.command = " ".join((self.program, *path))
             else:
                 seen_argument = True
                 if current.args_end_flags:
