@@ -12,7 +12,7 @@ from typing import Any
 
 from . import (
     cli_flags,
-    compose_check,
+    docker_compose,
     dockerfile_check,
     hadolint,
     helm_chart,
@@ -177,12 +177,15 @@ class _Run:
         elif example.kind == KUSTOMIZATION:
             self.kustomizations.append(example)
         elif example.kind == COMPOSE and example.documents:
-            findings, files = compose_check.check(example.documents, example.path, example.display)
+            findings, files = docker_compose.check(
+                example.documents, example.path, example.display, timeout=self.config.tool_timeout
+            )
             self.report.extend(findings)
             self.referenced |= files
             for document in example.documents:
                 self.image_references.extend(image_references.compose_references(document))
-            self._ran(example.display, compose_check.TOOL)
+            if not any(f.rule == "compose-unchecked" for f in findings):
+                self._ran(example.display, docker_compose.TOOL)
         elif example.kind == DOCKERFILE:
             self._dockerfile(example, text)
         elif example.kind == SHELL:
@@ -607,7 +610,7 @@ def _all_references(example: ExampleFile) -> set[Path]:
         return set()
     references = _text_references(example, example.text)
     if example.kind == COMPOSE and example.documents:
-        references |= compose_check.check(example.documents, example.path, example.display)[1]
+        references |= docker_compose.references(example.documents, example.path)
     elif example.kind == DOCKERFILE:
         _, commands = dockerfile_check.check(example.text, example.display)
         references |= _dockerfile_references(example.path.parent, commands)

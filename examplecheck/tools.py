@@ -45,7 +45,13 @@ def find_tool(name: str, env_var: str, package: str) -> str:
     raise CheckerCouldNotRun(f"{name} not found: install {package} (pip) or set {env_var}")
 
 
-def run_tool(command: list[str], *, timeout: float, cwd: Path | None = None) -> ToolOutput:
+def run_tool(
+    command: list[str],
+    *,
+    timeout: float,
+    cwd: Path | None = None,
+    env: dict[str, str] | None = None,
+) -> ToolOutput:
     try:
         done = subprocess.run(
             command,
@@ -53,6 +59,7 @@ def run_tool(command: list[str], *, timeout: float, cwd: Path | None = None) -> 
             text=True,
             timeout=timeout,
             cwd=cwd,
+            env=env,
             check=False,
             encoding="utf-8",
             errors="replace",

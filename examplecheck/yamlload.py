@@ -23,6 +23,24 @@ try:  # The C loader is ~10x faster; fall back to pure Python where libyaml is m
 except ImportError:  # pragma: no cover - depends on the PyYAML build
     from yaml import SafeLoader  # type: ignore[assignment]
 
+
+class _ComposeTagsLoader(SafeLoader):  # type: ignore[misc, valid-type]
+    """The safe loader plus Compose's merge tags ``!reset`` and ``!override``: they mark how a
+    value merges, not its type, so the value loads as if untagged (Docker Compose accepts them)."""
+
+
+def _untagged(loader: Any, node: yaml.Node) -> Any:
+    if isinstance(node, yaml.ScalarNode):
+        tag = loader.resolve(yaml.ScalarNode, node.value, (True, False))
+    else:
+        tag = loader.resolve(type(node), None, None)
+    plain = type(node)(tag, node.value, node.start_mark, node.end_mark)
+    return loader.construct_object(plain, deep=True)
+
+
+for _tag in ("!reset", "!override"):
+    _ComposeTagsLoader.add_constructor(_tag, _untagged)
+
 TOOL = "yaml"
 MAX_BYTES = 2 * 1024 * 1024  # No example on the site comes near 2 MiB.
 MAX_ALIASES = 100  # Real manifests use a handful at most; bombs use thousands.
@@ -250,7 +268,7 @@ def load_yaml(path: Path, display: str) -> LoadResult:
             )
         documents: list[YamlDocument] = []
         aliases_possible = _may_have_aliases(text)
-        loader = SafeLoader(text)
+        loader = _ComposeTagsLoader(text)
         try:
             index = 0
             while loader.check_node():

