@@ -78,7 +78,7 @@ class YamlDocument:
         return self.source.path
 
     def node(self) -> yaml.Node | None:
-        nodes = [n for n in self.source.nodes() if n is not None]
+        nodes = [n for n in self.source.nodes() if not is_empty_document(n)]
         return nodes[self.index] if self.index < len(nodes) else None
 
     def locate(self, json_path: Sequence[str | int], key: str | None = None) -> tuple[int, int]:
@@ -103,6 +103,17 @@ class YamlDocument:
                     best = key_node
                     break
         return best.start_mark.line + 1, best.start_mark.column + 1
+
+
+def is_empty_document(node: yaml.Node | None) -> bool:
+    """A bare ``---`` (trailing, or followed only by comments) holds nothing: kubectl and
+    Compose skip it, so it is no document here either."""
+    return node is None or (
+        isinstance(node, yaml.ScalarNode)
+        and node.tag == "tag:yaml.org,2002:null"
+        and node.value == ""
+        and not node.style  # None (pure Python loader) or "" (C loader): no quotes
+    )
 
 
 def _child(node: yaml.Node, part: str | int) -> yaml.Node | None:
@@ -273,7 +284,7 @@ def load_yaml(path: Path, display: str) -> LoadResult:
             index = 0
             while loader.check_node():
                 node = loader.get_node()
-                if node is None:
+                if is_empty_document(node):
                     continue
                 data = loader.construct_document(node)
                 if (

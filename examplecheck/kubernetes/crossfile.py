@@ -445,6 +445,8 @@ def check_config_refs(data: dict, example_set: ExampleSet, config: SetsConfig, e
                 ref.get("optional"),
             )
         claim = get(volume, ("persistentVolumeClaim", "claimName"))
+        if isinstance(volume.get("name"), str) and volume["name"] in _claim_templates(data):
+            continue  # the StatefulSet controller replaces this volume with its own claim
         if isinstance(claim, str) and _missing(
             example_set, config, "PersistentVolumeClaim", claim, data
         ):
@@ -453,6 +455,14 @@ def check_config_refs(data: dict, example_set: ExampleSet, config: SetsConfig, e
                 RULE_PVC_MISSING,
                 f'PersistentVolumeClaim "{claim}" is not defined {_outside(example_set.name)}',
             )
+
+
+def _claim_templates(data: dict) -> set[str]:
+    """Names of a StatefulSet's volumeClaimTemplates (a pod volume of that name is replaced)."""
+    if data.get("kind") != "StatefulSet":
+        return set()
+    templates = as_list(get(data, ("spec", "volumeClaimTemplates")))
+    return {name for t in templates if isinstance(name := get(t, ("metadata", "name")), str)}
 
 
 RULES = (

@@ -35,7 +35,8 @@ POD_SPEC_VALUES: dict[JsonPath, tuple[str, ...]] = {
     ("securityContext", "seccompProfile", "type"): PROFILE_TYPES,
     ("securityContext", "appArmorProfile", "type"): PROFILE_TYPES,
     ("securityContext", "fsGroupChangePolicy"): ("OnRootMismatch", "Always"),
-    ("tolerations", "*", "operator"): ("Exists", "Equal"),
+    # Lt and Gt: documented by the 1.35+ schemas (feature gate TaintTolerationComparisonOperators)
+    ("tolerations", "*", "operator"): ("Exists", "Equal", "Lt", "Gt"),
     ("tolerations", "*", "effect"): ("NoSchedule", "PreferNoSchedule", "NoExecute"),
     ("topologySpreadConstraints", "*", "whenUnsatisfiable"): ("DoNotSchedule", "ScheduleAnyway"),
     ("topologySpreadConstraints", "*", "nodeAffinityPolicy"): ("Honor", "Ignore"),
