@@ -1,7 +1,7 @@
 """The fenced code blocks of a MyST Markdown page, with the page line of every body line.
 
 One reader of page blocks for the shellcheck wrapper (examplecheck.shellcheck) and for the
-tests that run the pages' commands against the real CLIs (tests/doc_commands.py), so both
+pages' commands checked against the real CLIs (examplecheck.page_commands), so both
 see the same blocks: fences at any indentation (list items), ``{code-block} LANG``
 directives, and blocks nested in directives whose content is Markdown (tab-item, dropdown).
 """
