@@ -65,9 +65,12 @@ def resolve_site_files(app: Sphinx, doctree: nodes.document, docname: str) -> No
         label = node.astext()
         in_outdir = node.get("in_outdir", False)
         link = site_link(app, docname, node["target"], label, in_outdir=in_outdir)
+        classes = node.get("classes", [])
         if link is not None:
-            link["classes"].extend(node.get("classes", []))
-        node.replace_self(link if link is not None else nodes.Text(label))
+            link["classes"].extend(classes)
+        # docutils refuses to drop classes: a label with classes stays an inline element.
+        text = nodes.inline(label, label, classes=classes) if classes else nodes.Text(label)
+        node.replace_self(link if link is not None else text)
 
 
 def setup(app: Sphinx) -> ExtensionMetadata:

@@ -19,7 +19,7 @@ from urllib.parse import unquote, urlsplit
 class _Handler(http.server.SimpleHTTPRequestHandler):
     overrides: Mapping[str, bytes] = {}
 
-    def do_GET(self) -> None:  # noqa: N802 (http.server's naming)
+    def do_GET(self) -> None:  # http.server's naming
         rel = unquote(urlsplit(self.path).path).lstrip("/")
         if rel.endswith("/") or rel == "":
             rel += "index.html"
@@ -33,7 +33,7 @@ class _Handler(http.server.SimpleHTTPRequestHandler):
         self.end_headers()
         self.wfile.write(body)
 
-    def log_message(self, format: str, *args: object) -> None:  # noqa: A002
+    def log_message(self, format: str, *args: object) -> None:
         pass  # the suite reports what it checks, not every request
 
 
