@@ -3,7 +3,9 @@ memory, and never a traceback.
 
 Every case runs ``python -m examplecheck FILE --format json`` in a child process; the child's
 own peak RSS comes from ``os.wait4`` (the rusage of exactly that child, not of every child
-the test session ever had).
+the test session ever had). The child is started by a small launcher process, not by the test
+process itself: Linux carries a process's peak RSS across fork and exec, so a child forked from
+a pytest process of 500 MB would report 500 MB before it ran a line.
 """
 
 from __future__ import annotations
@@ -152,12 +154,30 @@ class Outcome:
     peak_rss_mb: float
 
 
+# Spawns argv[2:], waits, writes the child's peak RSS (KiB) to argv[1], exits with its code.
+_LAUNCHER = """
+import os, sys
+pid = os.posix_spawn(sys.argv[2], sys.argv[2:], os.environ)
+_, status, usage = os.wait4(pid, 0)
+with open(sys.argv[1], "w") as out:
+    out.write(str(usage.ru_maxrss))
+os._exit(os.waitstatus_to_exitcode(status) & 0xFF)
+"""
+
+
 def run_cli(path: Path) -> Outcome:
-    """The CLI on ``path`` in a child whose peak RSS we read with wait4."""
-    command = [sys.executable, "-m", "examplecheck", str(path), "--format", "json"]
+    """The CLI on ``path`` in a grandchild whose peak RSS the small launcher reads with wait4."""
+    rss_file = path.with_name(path.name + ".rss")
+    checker = [sys.executable, "-m", "examplecheck", str(path), "--format", "json"]
+    command = [sys.executable, "-c", _LAUNCHER, str(rss_file), *checker]
     started = time.perf_counter()
     child = subprocess.Popen(
-        command, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+        command,
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,  # the killer stops launcher and checker together
     )
     streams: dict[str, str] = {}
     readers = [
@@ -166,7 +186,7 @@ def run_cli(path: Path) -> Outcome:
     ]
     for reader in readers:
         reader.start()
-    killer = threading.Timer(TIMEOUT_SECONDS, child.kill)  # a hang becomes a failure
+    killer = threading.Timer(TIMEOUT_SECONDS, os.killpg, (child.pid, 9))  # a hang fails
     killer.start()
     try:
         _, status, usage = os.wait4(child.pid, 0)
@@ -180,7 +200,7 @@ def run_cli(path: Path) -> Outcome:
         streams.get("out", ""),
         streams.get("err", ""),
         time.perf_counter() - started,
-        usage.ru_maxrss / 1024,  # KiB on Linux
+        int(rss_file.read_text() or 0) / 1024 if rss_file.exists() else usage.ru_maxrss / 1024,
     )
 
 
