@@ -513,3 +513,24 @@ def test_malformed_conf_cli_yaml_cannot_run(tmp_path, text, says):
     (tmp_path / "docs").mkdir()
     (tmp_path / "docs" / "p.md").write_text("# p\n", encoding="utf-8")
     assert main(["--root", str(tmp_path), str(tmp_path / "docs")]) == 2
+
+
+@_needs("kubectl", "docker")
+def test_a_real_page_with_one_flag_misspelled_is_rejected_at_that_line():
+    """Every real page whose commands pass: misspell the first long flag of each checked
+    command and the rule must point at that page line."""
+    seeded = 0
+    for page in PAGES:
+        text = page.read_text(encoding="utf-8")
+        for command, argv in cli_flags.commands_of(command_lines(text), "kubectl"):
+            flag = next((w for w in argv if w.startswith("--") and len(w) > 3), None)
+            if flag is None or len(command.pieces) != 1:
+                continue
+            name = flag.split("=", 1)[0]
+            lines = text.splitlines(keepends=True)
+            lines[command.line - 1] = lines[command.line - 1].replace(name, name + "zz", 1)
+            findings = cli_flags.check_page(_rel(page), "".join(lines), SETTINGS, MACHINE)
+            assert (command.line, "command-unknown-flag") in {(f.line, f.rule) for f in findings}
+            seeded += 1
+            break
+    assert seeded >= 10, seeded  # the pages show kubectl with long flags on many pages
