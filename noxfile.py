@@ -21,10 +21,45 @@ def _install(session: nox.Session) -> None:
     session.install("-r", REQUIREMENTS)
 
 
+# Go tools the sessions build into their own bin with `go install module@version`, pinned
+# here and nowhere else; the module system verifies each module against Go's checksum database.
+GO_TOOLS = {
+    "kubeconform": "github.com/yannh/kubeconform/cmd/kubeconform@v0.7.0",
+}
+GO_FALLBACK = Path("/usr/local/go/bin/go")  # where Go's own archive installs, often off PATH
+
+
+def _install_go_tools(session: nox.Session, *names: str) -> None:
+    """`go install` each named GO_TOOLS entry into the session's bin (on PATH in the session).
+
+    A stamp file per tool keeps reused sessions from rebuilding. Without Go the run says so
+    (the checks then use their fallbacks or skip, saying which); with CI=true it fails.
+    """
+    import os
+
+    bin_dir = Path(session.bin)
+    found = shutil.which("go")
+    go = found or (str(GO_FALLBACK) if os.access(GO_FALLBACK, os.X_OK) else None)
+    for name in names:
+        module = GO_TOOLS[name]
+        stamp = bin_dir / f".{name}.go-tool"
+        if (bin_dir / name).is_file() and stamp.is_file() and stamp.read_text() == module:
+            continue
+        if go is None:
+            message = f"Go is not installed: cannot build {name} ({module})"
+            if os.environ.get("CI", "").lower() == "true":
+                session.error(f"{message}; CI=true needs it")
+            session.warn(f"{message}; the checks fall back or skip and say so")
+            continue
+        session.run(go, "install", module, env={"GOBIN": str(bin_dir)}, external=True)
+        stamp.write_text(module)
+
+
 @nox.session
 def validate(session: nox.Session) -> None:
     """Check every file under examples/ (kubeconform or the in-process engine, hadolint, ...)."""
     _install(session)
+    _install_go_tools(session, "kubeconform")
     session.run("python", "-m", "examplecheck", *session.posargs)
 
 
@@ -32,6 +67,7 @@ def validate(session: nox.Session) -> None:
 def tests(session: nox.Session) -> None:
     """Run the test suite with pytest."""
     _install(session)
+    _install_go_tools(session, "kubeconform")  # the real-binary agreement tests need it
     # The browser suite tests the built site; it is its own session (nox -s browser).
     session.run("python", "-m", "pytest", "--ignore=tests/browser", *session.posargs)
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from .api import CheckerCouldNotRun, ConfigError, UsageError, check_paths
 from .config import VERSION_RE
-from .report import FORMATS, render
+from .report import FORMATS, render, schema_engine_line
 from .yamllint_check import YamllintConfigUnusable
 
 EXIT_OK, EXIT_FINDINGS, EXIT_COULD_NOT_RUN = 0, 1, 2
@@ -67,6 +67,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (CheckerCouldNotRun, ConfigError, UsageError, YamllintConfigUnusable) as exc:
         return _could_not_run(str(exc))
     sys.stdout.write(render(report, args.format))
+    engine = schema_engine_line(report)
+    if engine:  # stderr: the JSON and annotation formats stay machine-readable on stdout
+        print(f"examplecheck: {engine}", file=sys.stderr)
     if args.format == "github":
         from .report import summary_line
 

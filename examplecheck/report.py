@@ -46,6 +46,27 @@ def summary_line(report: Report) -> str:
     )
 
 
+def schema_engine_line(report: Report) -> str | None:
+    """Which engine checked the Kubernetes schemas in this run (None if none did)."""
+    # The labels the Kubernetes checker gives files: "<tool> (Kubernetes 1.33–1.37, strict)".
+    tools = {
+        label.split(" (", 1)[0]
+        for labels in report.checked_by.values()
+        for label in labels
+        if label.endswith(", strict)")
+    }
+    if "kubeconform" in tools:
+        from .kubernetes.kubeconform import find_binary
+
+        return f"Kubernetes schemas checked by the kubeconform binary ({find_binary()})"
+    if "kubernetes-schema" in tools:
+        return (
+            "Kubernetes schemas checked by the in-process engine: no kubeconform binary "
+            "(nox -s validate installs it with Go; or set KUBECONFORM=/path/to/kubeconform)"
+        )
+    return None
+
+
 def render_json(report: Report) -> str:
     payload = {
         "findings": [f.to_dict() for f in report.sorted_findings()],

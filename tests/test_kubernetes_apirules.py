@@ -7,7 +7,14 @@ from decimal import Decimal
 
 import pytest
 import yaml
-from test_kubernetes_support import FIXTURES, REPO, VERSIONS, install_fake_kubeconform, load, run
+from test_kubernetes_support import (
+    FIXTURES,
+    REPO,
+    VERSIONS,
+    install_recorded_kubeconform,
+    load,
+    run,
+)
 
 from examplecheck.kubernetes import check_kubernetes
 from examplecheck.kubernetes.apirules import check_document
@@ -339,7 +346,7 @@ def test_custom_resource_metadata_unknown_field_is_reported(tmp_path):
 
 def test_custom_resource_metadata_findings_do_not_depend_on_the_engine(tmp_path, monkeypatch):
     environ = {"PATH": os.environ.get("PATH", "")}
-    install_fake_kubeconform(tmp_path / "bin", environ)
+    install_recorded_kubeconform(tmp_path / "bin", environ)
     monkeypatch.setenv("PATH", environ["PATH"])
     monkeypatch.delenv("KUBECONFORM", raising=False)
     builtin = run(CUSTOM, FIXTURES / "valid", engine="builtin").findings

@@ -1,14 +1,18 @@
-"""The kubeconform wrapper: command line, JSON parsing, failure paths, agreement with the engine.
+"""The kubeconform wrapper: command line, report parsing, mapping to documents, failure paths.
 
-There is no kubeconform binary on these machines; a fake (tests/fixtures/kubernetes/
-fake_kubeconform.py) stands in with kubeconform's flags, schema lookup and JSON report, and
-validates with python-jsonschema, not with our engine.
+Two kinds of tests. Those marked ``real`` run the kubeconform binary that `nox -s tests`
+builds into its bin from noxfile.py's GO_TOOLS (or $KUBECONFORM): the checker's findings with
+it must equal the in-process engine's, and the recording must still be what it prints.
+Without the binary they skip, saying so; with CI=true they fail. The others replay reports
+the real binary printed (tests/kubeconform_replay.py, recorded by tools/record_kubeconform.py)
+and so run everywhere.
 """
 
 from __future__ import annotations
 
 import json
 import os
+import re
 
 import pytest
 import yaml
@@ -16,126 +20,167 @@ from test_kubernetes_support import (
     FIXTURES,
     REPO,
     VERSIONS,
-    install_fake_kubeconform,
+    install_recorded_kubeconform,
     load,
     run,
 )
 
 from examplecheck.kubernetes import check_kubernetes, kubeconform
 from examplecheck.kubernetes.schemas import ensure_cache, kubeconform_location
+from examplecheck.yamlload import SourceText, YamlDocument
+from tools import record_kubeconform
 
-# A report in the format of kubeconform 0.7's -output json -summary (pkg/output/json.go):
-# only failing resources are listed; validationErrors carry a JSON pointer and jsonschema
-# v6's wording. Our own sample, not a copy.
-SAMPLE_REPORT = """{
-  "resources": [
-    {
-      "filename": "examples/web/deployment.yaml",
-      "kind": "Deployment",
-      "name": "web",
-      "version": "apps/v1",
-      "status": "statusInvalid",
-      "msg": "jsonschema validation failed - at '/spec/replicas': got string, want null or integer",
-      "validationErrors": [
-        {
-          "path": "/spec/replicas",
-          "msg": "got string, want null or integer"
-        },
-        {
-          "path": "/spec/template/spec/containers/0",
-          "msg": "additional properties 'port' not allowed"
-        }
-      ]
-    },
-    {
-      "filename": "examples/web/widget.yaml",
-      "kind": "Widget",
-      "name": "w",
-      "version": "example.com/v1",
-      "status": "statusError",
-      "msg": "could not find schema for Widget"
-    }
-  ],
-  "summary": {
-    "valid": 3,
-    "invalid": 1,
-    "errors": 1,
-    "skipped": 0
-  }
+OURS = FIXTURES / "kubeconform"
+RECORDING = json.loads((OURS / "recorded.json").read_text("utf-8"))
+# Where the engines cannot agree, each for a reason the tests below show.
+DISAGREE = {
+    OURS / "duplicate-key.yaml": "kubeconform -strict refuses duplicate keys; PyYAML keeps one",
+    OURS / "separator-line-content.yaml": "kubeconform drops a document on a '---' line",
 }
-"""
-# The older format (kubeconform before validationErrors; still in its README): msg only.
-OLD_REPORT = """{
-  "resources": [
-    {
-      "filename": "examples/web/rc.yaml",
-      "kind": "ReplicationController",
-      "version": "v1",
-      "status": "INVALID",
-      "msg": "Additional property replica is not allowed"
-    }
-  ]
-}"""
+AGREEMENT_INPUTS = [
+    *sorted((FIXTURES / "schema").glob("*.yaml")),
+    *sorted((FIXTURES / "api").glob("*.yaml")),
+    *sorted((FIXTURES / "sets").iterdir()),
+    FIXTURES / "valid",
+    FIXTURES / "practices",
+    FIXTURES / "custom",
+    *sorted(p for p in OURS.glob("*.yaml") if p not in DISAGREE),
+]
+IN_CI = os.environ.get("CI", "").lower() == "true"
+REAL_BINARY = kubeconform.find_binary()
+
+
+def _recorded(name: str, version: str = "1.35") -> list[dict]:
+    return RECORDING["files"][f"tests/fixtures/kubernetes/kubeconform/{name}"]["reports"][version]
 
 
 @pytest.fixture
-def fake(tmp_path, monkeypatch):
+def replay(tmp_path, monkeypatch):
     environ = {"PATH": os.environ.get("PATH", "")}
-    install_fake_kubeconform(tmp_path / "bin", environ)
+    install_recorded_kubeconform(tmp_path / "bin", environ)
     monkeypatch.setenv("PATH", environ["PATH"])
     monkeypatch.delenv("KUBECONFORM", raising=False)
     return tmp_path
 
 
-def test_command_line_is_strict_json_local_and_versioned():
+@pytest.fixture
+def real_binary(monkeypatch):
+    """The real kubeconform, or a loud skip (a failure with CI=true)."""
+    if REAL_BINARY is None:
+        message = "no kubeconform binary: `nox -s tests` builds it (noxfile.py GO_TOOLS)"
+        if IN_CI:
+            pytest.fail(f"{message}; CI=true needs it", pytrace=False)
+        pytest.skip(message)
+    if real_is_replay():
+        pytest.fail("the kubeconform on PATH is the replay stand-in", pytrace=False)
+    return REAL_BINARY
+
+
+def real_is_replay() -> bool:
+    with open(REAL_BINARY, "rb") as handle:  # A script that runs the replay names it early.
+        return b"kubeconform_replay" in handle.read(4096)
+
+
+def _comparable(findings):
+    return sorted((f.path, f.line, f.column, f.rule, f.severity, f.message) for f in findings)
+
+
+def _where(findings, name):
+    return sorted((f.line, f.rule) for f in findings if f.path.endswith(name))
+
+
+def test_command_line_is_strict_json_verbose_ordered_local_and_versioned():
     command = kubeconform.build_command("kc", "1.35", "/c/{{ .ResourceKind }}.json", ["a.yaml"])
     assert command == [
-        "kc", "-strict", "-output", "json", "-schema-location", "/c/{{ .ResourceKind }}.json",
-        "-kubernetes-version", "1.35.0", "a.yaml",
+        "kc", "-strict", "-output", "json", "-verbose", "-n", "1",
+        "-schema-location", "/c/{{ .ResourceKind }}.json", "-kubernetes-version", "1.35.0",
+        "a.yaml",
     ]  # fmt: skip
 
 
 @pytest.mark.slow
-def test_each_version_runs_with_the_cache_template(fake, monkeypatch):
-    argv = fake / "argv.json"
-    monkeypatch.setenv("FAKE_KUBECONFORM_ARGV", str(argv))
+def test_each_version_runs_with_the_cache_template(replay, monkeypatch):
+    argv = replay / "argv.jsonl"
+    monkeypatch.setenv("REPLAY_KUBECONFORM_ARGV", str(argv))
     result = run(FIXTURES / "valid", engine="kubeconform")
     assert result.fatal is None and result.findings == []
-    recorded = json.loads(argv.read_text())  # The last run: the newest version.
+    runs = [json.loads(line) for line in argv.read_text().splitlines()]
     location = kubeconform_location(ensure_cache(VERSIONS, REPO))
-    assert recorded[:8] == [
-        "-strict", "-output", "json", "-schema-location", location,
-        "-kubernetes-version", f"{VERSIONS[-1]}.0",
-        str(REPO / "tests/fixtures/kubernetes/valid/app.yaml"),
-    ]  # fmt: skip
+    assert sorted(r[r.index("-kubernetes-version") + 1] for r in runs) == [
+        f"{v}.0" for v in VERSIONS
+    ]
+    for recorded in runs:
+        assert recorded[:9] == [
+            "-strict", "-output", "json", "-verbose", "-n", "1", "-schema-location", location,
+            "-kubernetes-version",
+        ]  # fmt: skip
+        assert recorded[10] == str(REPO / "tests/fixtures/kubernetes/valid/app.yaml")
     assert result.checked_by["tests/fixtures/kubernetes/valid/app.yaml"][0].startswith(
         "kubeconform (Kubernetes 1.33–1.37, strict)"
     )
 
 
-def test_parse_json_report():
-    invalid, error = kubeconform.parse_output(SAMPLE_REPORT)
-    assert invalid == kubeconform.ResourceResult(
-        "examples/web/deployment.yaml", "Deployment", "web", "apps/v1", "statusInvalid",
-        "jsonschema validation failed - at '/spec/replicas': got string, want null or integer",
-        (
-            ("/spec/replicas", "got string, want null or integer"),
-            ("/spec/template/spec/containers/0", "additional properties 'port' not allowed"),
-        ),
-    )  # fmt: skip
-    assert (error.status, error.msg) == ("statusError", "could not find schema for Widget")
-    data = {"spec": {"replicas": "2", "template": {"spec": {"containers": [{"port": 80}]}}}}
-    assert [(v.rule, v.path, v.key) for v in kubeconform.violations_of(invalid, data)] == [
-        ("k8s-schema-type", ("spec", "replicas"), None),
-        ("k8s-schema-unknown-field", ("spec", "template", "spec", "containers", 0), "port"),
-    ]
+def test_msg_tree_leaves_are_the_errors_not_validation_errors():
+    """kubeconform's validationErrors hold only "/spec: validation failed"; msg has the rest."""
+    (report,) = _recorded("many-errors.yaml")
+    assert report["status"] == kubeconform.STATUS_INVALID
+    assert {"path": "/spec", "msg": "validation failed"} in report["validationErrors"]
+    leaves = kubeconform.parse_tree(report["msg"])
+    assert sorted(leaves) == [
+        ("/metadata/labels/tier", "got number, want null or string"),
+        ("/spec/replicas", "got string, want null or integer"),
+        ("/spec/template/spec/containers/0", "additional properties 'port' not allowed"),
+        ("/spec/template/spec/containers/0/resources", "additional properties 'limit' not allowed"),
+        ("/spec/template/spec/containers/1/ports/0", "missing property 'containerPort'"),
+        # A Quantity is oneOf string or number: the node is the error, not its alternatives.
+        ("/spec/template/spec/containers/1/resources/requests/memory",
+         "oneOf failed, none matched"),
+        ("/spec/template/spec/dnsPolicy", "got array, want null or string"),
+    ]  # fmt: skip
 
 
-def test_parse_old_report_without_validation_errors():
-    (result,) = kubeconform.parse_output(OLD_REPORT)
-    assert (result.kind, result.status, result.name) == ("ReplicationController", "INVALID", "")
-    (violation,) = kubeconform.violations_of(result, {})
-    assert violation.rule == "k8s-schema-invalid" and "replica" in violation.message
+def test_msg_tree_in_another_order_has_the_same_leaves():
+    """The causes' order changes between runs: reverse the top-level causes of a real msg."""
+    (report,) = _recorded("many-errors.yaml")
+    head, _, body = report["msg"].partition(" - at ")
+    top = re.split(r"(?<=\S) (?=- at ')", "- at " + body)  # depth 0: one space before "-"
+    assert len(top) >= 2
+    reordered = head + " " + " ".join(reversed(top))
+    assert sorted(kubeconform.parse_tree(reordered)) == sorted(
+        kubeconform.parse_tree(report["msg"])
+    )
+
+
+def test_integers_kubeconform_calls_number_are_integers():
+    recorded = RECORDING["files"]["tests/fixtures/kubernetes/schema/configmap-nonstring.yaml"]
+    (report,) = recorded["reports"]["1.35"]
+    assert "got number" in report["msg"]
+    (result,) = kubeconform.parse_output(json.dumps({"resources": [report | {"filename": "x"}]}))
+    data = load(FIXTURES / "schema" / "configmap-nonstring.yaml")[0].data
+    messages = [v.message for v in kubeconform.violations_of(result, data)]
+    assert messages and all(m.endswith("got integer") for m in messages), messages
+
+
+def test_quoted_names_are_unescaped():
+    data = {"metadata": {"it's": 1}}
+    (violation,) = kubeconform.violation_from(
+        "/metadata", "additional properties 'it\\'s' not allowed", data
+    )
+    assert violation.key == "it's"
+    tree = "jsonschema validation failed with 'x#' - at '/data/it\\'s': got number, want string"
+    assert kubeconform.parse_tree(tree) == [("/data/it's", "got number, want string")]
+
+
+def test_a_msg_without_a_tree_falls_back_to_validation_errors():
+    # kubeconform before jsonschema/v6 (0.6): msg is one sentence, validationErrors the leaves.
+    error = {"path": "/spec", "msg": "additional property 'x' not allowed"}
+    report = {"filename": "x", "kind": "Pod", "name": "p", "version": "v1",
+              "status": "statusInvalid", "msg": "Additional property x is not allowed",
+              "validationErrors": [error]}  # fmt: skip
+    (result,) = kubeconform.parse_output(json.dumps({"resources": [report]}))
+    assert kubeconform.parse_tree(result.msg) is None
+    (violation,) = kubeconform.violations_of(result, {"spec": {"x": 1}})
+    assert (violation.rule, violation.key) == ("k8s-schema-unknown-field", "x")
 
 
 def test_empty_report_means_all_valid():
@@ -149,8 +194,6 @@ def test_empty_report_means_all_valid():
          'unknown field "templates" in spec'),
         ("/spec", "additionalProperties 'templates' not allowed", "k8s-schema-unknown-field",
          'unknown field "templates" in spec'),
-        ("/spec", "additional property 'templates' not allowed", "k8s-schema-unknown-field",
-         'unknown field "templates" in spec'),
         ("/spec", "missing property 'selector'", "k8s-schema-required",
          'required field "selector" is missing in spec'),
         ("/spec", "missing properties: 'selector'", "k8s-schema-required",
@@ -162,8 +205,6 @@ def test_empty_report_means_all_valid():
         ("/kind", "value must be one of 'Deployment'", "k8s-schema-enum",
          'kind: must be one of "Deployment"'),
         ("/spec/ports/0/targetPort", "oneOf failed, none matched", "k8s-schema-invalid",
-         "spec.ports[0].targetPort: value matches none of the allowed forms"),
-        ("/spec/ports/0/targetPort", "'oneOf' failed, none matched", "k8s-schema-invalid",
          "spec.ports[0].targetPort: value matches none of the allowed forms"),
         ("/spec/replicas", "must be >= 0 but found -1", "k8s-schema-invalid",
          "spec.replicas: must be >= 0 but found -1"),
@@ -184,19 +225,27 @@ def test_garbage_report_is_a_failure_not_a_pass(bad):
 
 @pytest.mark.parametrize(
     ("mode", "expected"),
-    [("crash", "exited with status 2: panic"), ("garbage", "printed no JSON report")],
-)
-def test_crash_and_garbage_output_make_the_run_fatal(fake, monkeypatch, mode, expected):
-    monkeypatch.setenv("FAKE_KUBECONFORM_MODE", mode)
+    [("crash", "exited with status 2: kubeconform replay: panic"),
+     ("garbage", "printed no JSON report")],
+)  # fmt: skip
+def test_crash_and_garbage_output_make_the_run_fatal(replay, monkeypatch, mode, expected):
+    monkeypatch.setenv("REPLAY_KUBECONFORM_MODE", mode)
     result = run(FIXTURES / "valid", engine="auto")
     assert result.fatal is not None and expected in result.fatal
 
 
-def test_timeout_makes_the_run_fatal(fake, monkeypatch):
-    monkeypatch.setenv("FAKE_KUBECONFORM_MODE", "sleep")
+def test_timeout_makes_the_run_fatal(replay, monkeypatch):
+    monkeypatch.setenv("REPLAY_KUBECONFORM_MODE", "sleep")
     monkeypatch.setenv("EXAMPLECHECK_KUBECONFORM_TIMEOUT", "1")
     result = run(FIXTURES / "valid", engine="kubeconform")
     assert result.fatal == "kubeconform timed out after 1s"
+
+
+def test_a_file_without_recording_fails_the_replay(replay, tmp_path):
+    path = tmp_path / "new.yaml"
+    path.write_text("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: new\n", "utf-8")
+    result = run(path, engine="kubeconform", root=tmp_path)
+    assert result.fatal and "no recording of" in result.fatal
 
 
 def test_requested_kubeconform_without_binary_is_fatal(monkeypatch, tmp_path):
@@ -207,86 +256,138 @@ def test_requested_kubeconform_without_binary_is_fatal(monkeypatch, tmp_path):
     assert run(FIXTURES / "valid", engine="auto").fatal is None  # auto falls back in-process.
 
 
-def test_binary_named_by_environment(fake, monkeypatch):
+def test_binary_named_by_environment(replay, monkeypatch):
     monkeypatch.setenv("PATH", "/nonexistent")
-    monkeypatch.setenv("KUBECONFORM", str(fake / "bin" / "kubeconform"))
-    assert kubeconform.find_binary() == str(fake / "bin" / "kubeconform")
+    monkeypatch.setenv("KUBECONFORM", str(replay / "bin" / "kubeconform"))
+    assert kubeconform.find_binary() == str(replay / "bin" / "kubeconform")
 
 
-def test_unreadable_status_error_becomes_a_finding(fake, tmp_path, monkeypatch):
-    script = tmp_path / "bin" / "kubeconform"
-    report = {"resources": [{"filename": "", "kind": "Deployment", "name": "web",
-                             "version": "apps/v1", "status": "statusError",
-                             "msg": "error unmarshalling resource: duplicate key"}]}  # fmt: skip
-    script.write_text(f"#!/bin/sh\ncat <<'EOF'\n{json.dumps(report)}\nEOF\nexit 1\n")
-    documents = load(FIXTURES / "schema" / "type-replicas.yaml")
-    # The filename kubeconform reports is the path it was given.
-    report["resources"][0]["filename"] = str(REPO / documents[0].path)
-    script.write_text(f"#!/bin/sh\ncat <<'EOF'\n{json.dumps(report)}\nEOF\nexit 1\n")
-    result = check_kubernetes(
-        documents, versions=["1.33"], root=REPO, engine="kubeconform", practices=False
-    )
+def test_status_error_becomes_a_tool_error_finding(replay):
+    """kubeconform -strict refuses a duplicate key (yamllint reports it on real examples)."""
+    assert _recorded("duplicate-key.yaml")[0]["status"] == kubeconform.STATUS_ERROR
+    result = run(OURS / "duplicate-key.yaml", engine="kubeconform")
     assert [(f.rule, f.tool) for f in result.findings] == [("k8s-schema-tool-error", "kubeconform")]
-    assert "duplicate key" in result.findings[0].message
+    assert 'key "mode" already set in map' in result.findings[0].message
+    assert run(OURS / "duplicate-key.yaml", engine="builtin").findings == []
 
 
-def _comparable(findings):
-    return sorted((f.path, f.line, f.column, f.rule, f.severity, f.message) for f in findings)
+def test_results_that_do_not_line_up_are_a_tool_error_not_a_guess(replay):
+    """kubeconform never sees the document on the '---' line: say so on that document."""
+    assert [r["name"] for r in _recorded("separator-line-content.yaml")] == ["first"]
+    result = run(OURS / "separator-line-content.yaml", engine="kubeconform")
+    assert [(f.line, f.rule) for f in result.findings] == [(6, "k8s-schema-tool-error")]
+    assert "do not line up" in result.findings[0].message
+    assert _where(run(OURS / "separator-line-content.yaml").findings, "content.yaml") == [
+        (6, "k8s-schema-type")
+    ]
 
 
-AGREEMENT_INPUTS = [
-    *sorted((FIXTURES / "schema").glob("*.yaml")),
-    *sorted((FIXTURES / "api").glob("*.yaml")),
-    *sorted((FIXTURES / "sets").iterdir()),
-    FIXTURES / "valid",
-]
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        # The second "settings" ConfigMap is the invalid one, not the first.
+        ("same-name-twice.yaml", [(15, "k8s-schema-type")]),
+        # A List's items are two results in kubeconform's report; the Deployment comes after.
+        ("list-then-deployment.yaml", [(3, "k8s-unknown-kind"), (23, "k8s-schema-type")]),
+        # A comment-only document takes no place; a mapping without kind takes one.
+        ("gaps.yaml", [(11, "k8s-not-a-resource"), (18, "k8s-schema-type")]),
+        ("crlf.yaml", [(18, "k8s-schema-unknown-field"), (25, "k8s-schema-type")]),
+        (
+            "bom.yaml",
+            [
+                (5, "k8s-schema-unknown-field"),
+                (9, "k8s-service-selects-nothing"),
+                (11, "k8s-schema-type"),
+            ],
+        ),
+        ("generate-name.yaml", [(7, "k8s-schema-type")]),
+    ],
+)
+def test_each_result_lands_on_its_own_document(replay, name, expected):
+    result = run(OURS / name, engine="kubeconform")
+    assert result.fatal is None
+    assert _where(result.findings, name) == expected
+    assert _comparable(result.findings) == _comparable(run(OURS / name).findings)
+
+
+def test_crlf_and_bom_fixtures_are_what_they_say():
+    assert (OURS / "crlf.yaml").read_bytes().count(b"\r\n") == 25
+    assert (OURS / "bom.yaml").read_bytes().startswith(b"\xef\xbb\xbf")
 
 
 @pytest.mark.slow
-def test_both_engines_report_the_same_findings(fake):
+def test_both_engines_report_the_same_findings(replay):
     """Every fixture at once (one kubeconform run per version): same rules, lines, messages."""
     builtin = run(*AGREEMENT_INPUTS, engine="builtin")
     external = run(*AGREEMENT_INPUTS, engine="kubeconform")
     assert builtin.fatal is None and external.fatal is None
     assert _comparable(builtin.findings) == _comparable(external.findings)
     schema_rules = {f.rule for f in external.findings if f.tool == "kubeconform"}
-    assert {"k8s-schema-type", "k8s-schema-unknown-field", "k8s-schema-required"} <= schema_rules
-    assert len(external.findings) >= 35  # Every fixture's finding is in the comparison.
+    assert {"k8s-schema-type", "k8s-schema-unknown-field", "k8s-schema-required",
+            "k8s-schema-invalid"} <= schema_rules  # fmt: skip
+    assert len(external.findings) >= 60  # Every fixture's finding is in the comparison.
+    print(f"kubeconform (recorded) agrees with the in-process engine: {len(external.findings)}")
 
 
-def test_documents_not_on_disk_are_written_for_kubeconform(fake):
-    from examplecheck.yamlload import SourceText, YamlDocument
+def _document(display: str, text: str) -> YamlDocument:
+    return YamlDocument(SourceText(display, text), 0, yaml.safe_load(text), 1)
 
-    text = "apiVersion: v1\nkind: Service\nmetadata:\n  name: web\nspec:\n  ports:\n    - port: x\n"
-    document = YamlDocument(SourceText("docs/page.md#block-1", text), 0, yaml.safe_load(text), 1)
+
+def test_documents_not_on_disk_are_written_for_kubeconform(replay):
+    document = _document("docs/page.md#block-1", (OURS / "page-block.yaml").read_text("utf-8"))
     result = check_kubernetes([document], versions=VERSIONS, root=REPO, engine="kubeconform")
     assert [(f.rule, f.line) for f in result.findings] == [("k8s-schema-type", 7)]
 
 
-def test_rendered_text_is_checked_not_the_file_on_disk(fake, tmp_path):
+def test_rendered_text_is_checked_not_the_file_on_disk(replay):
     """A Helm template's display path exists, but kubeconform must see the rendered text."""
-    from examplecheck.yamlload import SourceText, YamlDocument
-
-    template = REPO / "tests/fixtures/kubernetes/valid/jobs.yaml"  # Valid on disk.
-    rendered = template.read_text("utf-8").replace('"0 3 * * *"', "5")  # schedule: 5
-    data = yaml.safe_load(rendered)
-    display = "tests/fixtures/kubernetes/valid/jobs.yaml"
-    document = YamlDocument(SourceText(display, rendered), 0, data, 1)
+    rendered = (OURS / "jobs-rendered.yaml").read_text("utf-8")  # valid/jobs.yaml, schedule: 5
+    document = _document("tests/fixtures/kubernetes/valid/jobs.yaml", rendered)
     result = check_kubernetes([document], versions=VERSIONS, root=REPO, engine="kubeconform")
     assert ("k8s-schema-type", 6) in [(f.rule, f.line) for f in result.findings]
 
 
+def test_two_renders_of_one_template_are_two_files_for_kubeconform(replay):
+    on_disk = (FIXTURES / "valid" / "jobs.yaml").read_text("utf-8")
+    rendered = (OURS / "jobs-rendered.yaml").read_text("utf-8")
+    display = "tests/fixtures/kubernetes/valid/jobs.yaml"
+    documents = [_document(display, on_disk), _document(display, rendered)]
+    result = check_kubernetes(documents, versions=VERSIONS, root=REPO, engine="kubeconform")
+    assert [(f.rule, f.line) for f in result.findings if f.tool == "kubeconform"] == [
+        ("k8s-schema-type", 6)
+    ]
+
+
 @pytest.mark.slow
-@pytest.mark.skipif(kubeconform.find_binary() is None, reason="no kubeconform binary here")
-def test_real_kubeconform_agrees_with_the_builtin_engine():
-    """Where CI installs kubeconform: the same rules at the same places, no tool errors.
+def test_real_kubeconform_agrees_with_the_builtin_engine(real_binary, monkeypatch):
+    """The real binary: the same findings at the same places, no tool errors.
 
     This also proves kubeconform resolves the offline copy's references without the network:
     an unresolved reference makes kubeconform report the resource as an error.
     """
-    builtin = run(*AGREEMENT_INPUTS, engine="builtin")
-    external = run(*AGREEMENT_INPUTS, engine="kubeconform")
+    monkeypatch.setenv("KUBECONFORM", real_binary)
+    corpus = [p for p in sorted((REPO / "tests/corpus/valid").iterdir()) if p.is_dir()]
+    inputs = [*AGREEMENT_INPUTS, *(p for p in corpus if list(p.glob("*.yaml")))]
+    builtin = run(*inputs, engine="builtin")
+    external = run(*inputs, engine="kubeconform")
     assert external.fatal is None
     assert [f for f in external.findings if f.rule == "k8s-schema-tool-error"] == []
-    where = sorted((f.path, f.line, f.column, f.rule) for f in builtin.findings)
-    assert sorted((f.path, f.line, f.column, f.rule) for f in external.findings) == where
+    assert _comparable(external.findings) == _comparable(builtin.findings)
+    print(f"kubeconform ({real_binary}) agrees on {len(external.findings)} findings")
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", sorted(p.name for p in DISAGREE))
+def test_real_kubeconform_disagrees_only_where_said(real_binary, monkeypatch, name):
+    monkeypatch.setenv("KUBECONFORM", real_binary)
+    external = run(OURS / name, engine="kubeconform").findings
+    assert [f.rule for f in external] == ["k8s-schema-tool-error"]
+
+
+@pytest.mark.slow
+def test_recording_is_what_the_real_binary_prints(real_binary, monkeypatch):
+    """A stale recording would make the replayed tests test an old kubeconform."""
+    monkeypatch.setenv("KUBECONFORM", real_binary)
+    fresh = record_kubeconform.record(real_binary)
+    assert record_kubeconform.differences(RECORDING, fresh) == []
+    assert RECORDING["recorded_with"] == record_kubeconform.pinned_module()

@@ -7,7 +7,7 @@ import os
 
 import pytest
 import yaml
-from test_kubernetes_support import FIXTURES, REPO, VERSIONS, install_fake_kubeconform, load
+from test_kubernetes_support import FIXTURES, REPO, VERSIONS, install_recorded_kubeconform, load
 
 from examplecheck.findings import Severity
 from examplecheck.kubernetes import KubernetesResult, check_kubernetes
@@ -47,21 +47,21 @@ def test_practice_fixture_warns_with_its_rule_only(fixture, rule, line):
 
 
 @pytest.fixture
-def fake_kubeconform(tmp_path, monkeypatch) -> None:
+def recorded_kubeconform(tmp_path, monkeypatch) -> None:
     environ = {"PATH": os.environ.get("PATH", "")}
-    install_fake_kubeconform(tmp_path / "bin", environ)
+    install_recorded_kubeconform(tmp_path / "bin", environ)
     monkeypatch.setenv("PATH", environ["PATH"])
     monkeypatch.delenv("KUBECONFORM", raising=False)
 
 
 @pytest.mark.parametrize("engine", ["builtin", "kubeconform"])
-def test_compliant_manifest_is_clean_with_either_engine(engine, fake_kubeconform):
+def test_compliant_manifest_is_clean_with_either_engine(engine, recorded_kubeconform):
     result = run(PRACTICES / "compliant.yaml", engine=engine)
     assert result.fatal is None
     assert result.findings == []
 
 
-def test_warnings_are_the_same_for_both_engines(fake_kubeconform):
+def test_warnings_are_the_same_for_both_engines(recorded_kubeconform):
     builtin = run(PRACTICES, engine="builtin").findings
     external = run(PRACTICES, engine="kubeconform").findings
     assert len([f for f in builtin if f.tool == TOOL]) == len(CASES)

@@ -1,4 +1,4 @@
-"""Helpers for the Kubernetes tests (no tests here): fixtures, a runner, a fake kubeconform."""
+"""Helpers for the Kubernetes tests (no tests here): fixtures, a runner, recorded kubeconform."""
 
 from __future__ import annotations
 
@@ -18,7 +18,7 @@ FIXTURES = REPO / "tests" / "fixtures" / "kubernetes"
 VERSIONS: tuple[str, ...] = tuple(
     yaml.safe_load((REPO / "conf" / "versions.yaml").read_text("utf-8"))["kubernetes"]
 )
-FAKE_KUBECONFORM = FIXTURES / "fake_kubeconform.py"
+KUBECONFORM_REPLAY = REPO / "tests" / "kubeconform_replay.py"
 # Tests whose root is a tmp folder reuse the repository's schema cache instead of deriving one.
 SHARED_CACHE = REPO / ".cache" / "examplecheck"
 
@@ -45,13 +45,13 @@ def brief(findings: list[Finding]) -> list[tuple[str, int, str]]:
     return sorted((Path(f.path).name, f.line, f.rule) for f in findings)
 
 
-def install_fake_kubeconform(bin_dir: Path, environ: dict[str, str]) -> Path:
-    """Put an executable ``kubeconform`` on PATH that runs the fake with this interpreter."""
+def install_recorded_kubeconform(bin_dir: Path, environ: dict[str, str]) -> Path:
+    """Put a ``kubeconform`` on PATH that replays the real binary's recorded reports."""
     bin_dir.mkdir(parents=True, exist_ok=True)
     script = bin_dir / "kubeconform"
     script.write_text(
         f"#!{sys.executable}\nimport runpy\n"
-        f"runpy.run_path({str(FAKE_KUBECONFORM)!r}, run_name='__main__')\n",
+        f"runpy.run_path({str(KUBECONFORM_REPLAY)!r}, run_name='__main__')\n",
         "utf-8",
     )
     script.chmod(script.stat().st_mode | stat.S_IXUSR | stat.S_IXGRP | stat.S_IXOTH)

@@ -112,7 +112,9 @@ def check_kubernetes(
 
     try:
         if chosen == "kubeconform":
-            verdicts = run_kubeconform(binary or "", targets, cache_folder, versions, root)
+            verdicts = run_kubeconform(
+                binary or "", targets, cache_folder, versions, root, documents
+            )
         else:
             verdicts = run_builtin(targets)
     except kubeconform.KubeconformFailed as exc:
@@ -122,7 +124,7 @@ def check_kubernetes(
         per_version = verdicts.violations.get(key, {})
         findings.extend(merge_to_findings(target.document, per_version, versions, tool))
         findings.extend(
-            tool_error_findings(target.document, verdicts.tool_errors.get(key, []), tool)
+            tool_error_findings(target.document, verdicts.tool_errors.get(key, {}), tool, versions)
         )
 
     folders = {v: index.folder for v, index in planner.indexes.items()}

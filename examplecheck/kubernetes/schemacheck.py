@@ -7,8 +7,10 @@ the same thing, ``Verdicts``: violations per document and version, plus tool err
 
 from __future__ import annotations
 
+import os
 import tempfile
 from collections import defaultdict
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -41,8 +43,8 @@ class Target:
 class Verdicts:
     # id(document) -> version -> violations
     violations: dict[int, dict[str, list[SchemaViolation]]] = field(default_factory=dict)
-    # id(document) -> messages of a tool that could not validate it
-    tool_errors: dict[int, list[str]] = field(default_factory=dict)
+    # id(document) -> message of a tool that could not validate it -> versions
+    tool_errors: dict[int, dict[str, list[str]]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -148,11 +150,18 @@ def check_custom_metadata(
 
 
 def run_kubeconform(
-    binary: str, targets: list[Target], cache_folder: Path, versions: list[str], root: Path
+    binary: str,
+    targets: list[Target],
+    cache_folder: Path,
+    versions: list[str],
+    root: Path,
+    documents: list[YamlDocument] | None = None,
 ) -> Verdicts:
     """One kubeconform run per version over the targets' files; results mapped to documents.
 
-    Raises kubeconform.KubeconformFailed when kubeconform cannot run or its report is unreadable.
+    kubeconform reads whole files, so ``documents`` (every document of the run; the targets
+    if omitted) says where the other documents of a file sit. Raises
+    kubeconform.KubeconformFailed when kubeconform cannot run or its report is unreadable.
     """
     verdicts = Verdicts()
     if not targets:
@@ -161,33 +170,120 @@ def run_kubeconform(
     location = kubeconform_location(cache_folder)
     with tempfile.TemporaryDirectory(prefix="examplecheck-kubeconform-") as tmp:
         files = _files_for(targets, root, Path(tmp))
+        layouts = _layouts(files, documents or [t.document for t in targets])
         timeout = kubeconform.timeout_seconds()
-        for version in versions:
-            command = kubeconform.build_command(binary, version, location, sorted(files))
-            queues = _result_queues(files)
-            for result in kubeconform.run(command, timeout):
-                queue = queues.get((result.filename, result.api_version, result.kind, result.name))
-                target = by_document.get(id(queue.pop(0))) if queue else None
-                if target is None or version not in target.schema_paths:
-                    continue  # Reported otherwise: unknown kind, custom resource, no schema.
-                key = id(target.document)
-                if result.status == kubeconform.STATUS_INVALID:
-                    violations = kubeconform.violations_of(result, target.document.data)
-                    verdicts.violations.setdefault(key, {}).setdefault(version, []).extend(
-                        violations
-                    )
-                elif result.status == kubeconform.STATUS_ERROR:
-                    verdicts.tool_errors.setdefault(key, []).append(
-                        f"kubeconform could not validate it for Kubernetes {version}: {result.msg}"
-                    )
+        commands = [
+            kubeconform.build_command(binary, version, location, sorted(files))
+            for version in versions
+        ]
+        # One process per version, side by side: each spends its time compiling schemas.
+        workers = max(1, min(len(commands), os.cpu_count() or 1))
+        with ThreadPoolExecutor(max_workers=workers) as pool:
+            reports = list(pool.map(lambda command: kubeconform.run(command, timeout), commands))
+        for version, report in zip(versions, reports, strict=True):
+            per_file: dict[str, list[kubeconform.ResourceResult]] = defaultdict(list)
+            for result in report:
+                if result.status != kubeconform.STATUS_EMPTY:
+                    per_file[result.filename].append(result)
+            for filename, placed in layouts.items():
+                results = per_file.get(filename, [])
+                for document, position in placed:
+                    target = by_document.get(id(document))
+                    if target is None or version not in target.schema_paths:
+                        continue  # Reported otherwise: unknown kind, custom resource, no schema.
+                    result = results[position] if position < len(results) else None
+                    _record(verdicts, document, version, result)
     return verdicts
 
 
-def tool_error_findings(document: YamlDocument, messages: list[str], tool: str) -> list[Finding]:
+def _record(
+    verdicts: Verdicts,
+    document: YamlDocument,
+    version: str,
+    result: kubeconform.ResourceResult | None,
+) -> None:
+    """kubeconform's verdict on one document for one version, into ``verdicts``."""
+    key = id(document)
+    problem = _mismatch(document, result)
+    if problem:
+        message = f"kubeconform's results do not line up with the file's documents: {problem}"
+    elif result is not None and result.status == kubeconform.STATUS_INVALID:
+        violations = kubeconform.violations_of(result, document.data)
+        verdicts.violations.setdefault(key, {}).setdefault(version, []).extend(violations)
+        return
+    elif result is not None and result.status != kubeconform.STATUS_VALID:
+        message = f"kubeconform could not validate it: {result.msg or result.status}"
+    else:
+        return
+    verdicts.tool_errors.setdefault(key, {}).setdefault(message, []).append(version)
+
+
+def _layouts(
+    files: dict[str, list[YamlDocument]], documents: list[YamlDocument]
+) -> dict[str, list[tuple[YamlDocument, int]]]:
+    """File -> (document, position among kubeconform's non-empty results of that file).
+
+    kubeconform reports each non-empty document once, in order, except that a ``List`` is
+    replaced by its items (a null item is an empty resource). Documents the checker does not
+    hold (no kind, not a mapping) still take one result each: their index says so.
+    """
+    by_source: dict[int, list[YamlDocument]] = defaultdict(list)
+    for document in documents:
+        by_source[id(document.source)].append(document)
+    layouts: dict[str, list[tuple[YamlDocument, int]]] = {}
+    for filename, held in files.items():
+        siblings = {id(d): d for d in held}
+        for document in by_source.get(id(held[0].source), []):
+            siblings.setdefault(id(document), document)
+        placed = []
+        position, previous = 0, -1
+        for document in sorted(siblings.values(), key=lambda d: d.index):
+            position += document.index - previous - 1
+            placed.append((document, position))
+            position += _width(document.data)
+            previous = document.index
+        layouts[filename] = placed
+    return layouts
+
+
+def _width(data: object) -> int:
+    if isinstance(data, dict) and kind_of(data).lower() == "list":
+        items = data.get("items")
+        return sum(item is not None for item in items) if isinstance(items, list) else 0
+    return 1
+
+
+def _mismatch(document: YamlDocument, result: kubeconform.ResourceResult | None) -> str:
+    """Why ``result`` is not kubeconform's report of ``document`` ("" when it is)."""
+    data = document.data
+    metadata = data.get("metadata") if isinstance(data, dict) else None
+    metadata = metadata if isinstance(metadata, dict) else {}
+    name = name_of(data)
+    generate = metadata.get("generateName")
+    if isinstance(generate, str) and generate:
+        name = generate + "{{ generateName }}"  # kubeconform's own name for such objects.
+    expected = (str(data.get("apiVersion")), kind_of(data), name)
+    if result is None:
+        return f"none for {'/'.join(expected)} (document {document.index + 1})"
+    got = (result.api_version, result.kind, result.name)
+    if got != expected:
+        return (
+            f"expected {'/'.join(expected)} as document {document.index + 1}, got {'/'.join(got)}"
+        )
+    return ""
+
+
+def tool_error_findings(
+    document: YamlDocument, errors: dict[str, list[str]], tool: str, configured: list[str]
+) -> list[Finding]:
+    """One finding per message, naming the versions it came from."""
     return [
-        Finding(document.path, document.line, 1, Severity.ERROR, RULE_TOOL_ERROR, tool, message)
-        for message in messages
-    ]
+        Finding(
+            document.path, document.line, 1, Severity.ERROR, RULE_TOOL_ERROR, tool,
+            f"{message} (Kubernetes {version_span(versions, configured)})",
+        )
+        for message, versions in errors.items()
+    ]  # fmt: skip
 
 
 def _files_for(targets: list[Target], root: Path, tmp: Path) -> dict[str, list[YamlDocument]]:
@@ -199,7 +295,8 @@ def _files_for(targets: list[Target], root: Path, tmp: Path) -> dict[str, list[Y
         if id(source) not in real_of_source:
             shown = Path(target.document.path)
             real = shown if shown.is_absolute() else root / shown
-            if not _holds(real, source.text):  # A rendered Helm template, a page's block.
+            # A rendered Helm template, a page's block, a second render of one template.
+            if str(real) in files or not _holds(real, source.text):
                 real = tmp / f"{len(real_of_source)}.yaml"
                 real.write_text(source.text, "utf-8")
             real_of_source[id(source)] = str(real)
@@ -210,19 +307,7 @@ def _files_for(targets: list[Target], root: Path, tmp: Path) -> dict[str, list[Y
 def _holds(path: Path, text: str) -> bool:
     """Whether the file on disk is exactly the text the documents were loaded from."""
     try:
-        return path.is_file() and path.read_text("utf-8-sig") == text
+        # Bytes, not read_text: universal newlines would call a CRLF file equal to LF text.
+        return path.is_file() and path.read_bytes().decode("utf-8-sig") == text
     except (OSError, UnicodeDecodeError):
         return False
-
-
-def _result_queues(
-    files: dict[str, list[YamlDocument]],
-) -> dict[tuple[str, str, str, str], list[YamlDocument]]:
-    """kubeconform names a resource by file, apiVersion, kind and name; same keys, in order."""
-    queues: dict[tuple[str, str, str, str], list[YamlDocument]] = defaultdict(list)
-    for filename, documents in files.items():
-        for document in documents:
-            data = document.data
-            key = (filename, str(data.get("apiVersion")), kind_of(data), name_of(data))
-            queues[key].append(document)
-    return queues
