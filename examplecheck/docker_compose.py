@@ -75,16 +75,46 @@ def _environment() -> dict[str, str]:
 
 
 def check(
-    documents: list[YamlDocument], path: Path, display: str, *, timeout: float = 60.0
+    documents: list[YamlDocument],
+    path: Path,
+    display: str,
+    *,
+    timeout: float = 60.0,
+    fragment: bool = False,
 ) -> tuple[list[Finding], set[Path]]:
-    """Findings for one Compose file, and the files it refers to (env files, bind sources…)."""
+    """Findings for one Compose file, and the files it refers to (env files, bind sources…).
+
+    A fragment (a file other Compose files `extends`, or a compose.override.yaml, which
+    `docker compose` merges onto compose.yaml) is no whole project: Compose checks its
+    schema and interpolation but not that each service has an image (`--no-consistency`).
+    """
     findings = runtime_findings(documents, path, display)
     binary = find_binary()
     if binary.path is None:
         findings.append(unchecked(display, binary.problem))
     else:
-        findings = _compose_findings(binary.path, documents, path, display, timeout) + findings
+        fragment = fragment or bool(_OVERRIDE_NAME.match(path.name))
+        found = _compose_findings(binary.path, documents, path, display, timeout, fragment)
+        findings = found + findings
     return findings, references(documents, path)
+
+
+_OVERRIDE_NAME = re.compile(r"^(docker-)?compose\.override\.ya?ml$")
+
+
+def extended_files(files: list[tuple[list[YamlDocument], Path]]) -> set[Path]:
+    """The files named by `extends: {file: ...}` in these Compose files (resolved paths)."""
+    named: set[Path] = set()
+    for documents, path in files:
+        for document in documents:
+            data = document.data if isinstance(document.data, dict) else {}
+            services = data.get("services")
+            for service in (services if isinstance(services, dict) else {}).values():
+                extends = service.get("extends") if isinstance(service, dict) else None
+                written = extends.get("file") if isinstance(extends, dict) else None
+                if isinstance(written, str) and "$" not in written:
+                    named.add((path.parent / written).resolve())
+    return named
 
 
 def unchecked(display: str, problem: str) -> Finding:
@@ -116,7 +146,12 @@ def _warn_once(problem: str) -> None:
 
 # -- running Compose ------------------------------------------------------------------------
 def _compose_findings(
-    binary: str, documents: list[YamlDocument], path: Path, display: str, timeout: float
+    binary: str,
+    documents: list[YamlDocument],
+    path: Path,
+    display: str,
+    timeout: float,
+    fragment: bool,
 ) -> list[Finding]:
     # First with every profile active (a service behind a profile is checked too), then as
     # `docker compose up` runs it with none: a depends_on on an inactive service fails there.
@@ -124,8 +159,9 @@ def _compose_findings(
         (["--profile", "*"], ""),
         ([], "with no profile active (as `docker compose up` runs it): "),
     )
-    for options, context in renders:
-        command = [binary, "-f", str(path), *options, "config", "--quiet"]
+    for options, context in renders[:1] if fragment else renders:
+        consistency = ["--no-consistency"] if fragment else []
+        command = [binary, "-f", str(path), *options, "config", "--quiet", *consistency]
         try:
             done = run_tool(command, timeout=timeout, cwd=path.parent, env=_environment())
         except ToolTimeout as exc:
@@ -138,7 +174,7 @@ def _compose_findings(
             ]
             # Compose stops at its first error: one finding, on the line it names.
             return [*warnings, _error(errors[0], documents, path, display, context)]
-        if not options:
+        if fragment or not options:
             return warnings
     return []
 
@@ -217,9 +253,19 @@ def _error(
         rule = f"compose-{found['what']}-file-missing"
         where, item = [f"{found['what']}_file"], Path(found["file"])
     elif found := _OPEN_FAILED.match(raw):
-        rule, where, item = "compose-include-missing", ["include"], Path(found["file"])
+        missing = Path(found["file"])
+        extended = _extends_entry(documents, path, missing)
+        if extended is not None:
+            line, column = extended
+            return _finding(
+                display, line, column, Severity.ERROR, "compose-extends-missing", message
+            )
+        rule, where, item = "compose-include-missing", ["include"], missing
     elif found := _INTERPOLATION.match(raw):
-        rule, where = "compose-interpolation", _dotted(found["path"])
+        # "failed to cast to expected type": a value of the wrong type (`replicas: two`)
+        wrong_type = "failed to cast to expected type" in raw
+        rule = "compose-schema" if wrong_type else "compose-interpolation"
+        where = _dotted(found["path"])
     elif found := _NON_STRING_KEY.match(raw):
         rule, where, key = "compose-non-string-key", _dotted(found["path"]), found["key"]
     elif found := _SERVICE.match(raw):
@@ -350,6 +396,19 @@ def _include_entry(documents: list[YamlDocument], path: Path, target: Path) -> t
                 if _same(path.parent / written, target):
                     return document.locate(["include", index])
     return _locate(documents, ["include"])
+
+
+def _extends_entry(
+    documents: list[YamlDocument], path: Path, target: Path
+) -> tuple[int, int] | None:
+    for document in documents:
+        services = document.data.get("services") if isinstance(document.data, dict) else None
+        for name, service in (services if isinstance(services, dict) else {}).items():
+            extends = service.get("extends") if isinstance(service, dict) else None
+            written = extends.get("file") if isinstance(extends, dict) else None
+            if isinstance(written, str) and _same(path.parent / written, target):
+                return document.locate(["services", str(name), "extends", "file"])
+    return None
 
 
 def _include_paths(entry: Any) -> list[str]:
@@ -518,6 +577,11 @@ def _service_files(service: dict) -> list[str]:
             if isinstance(value, str):
                 written.append(value)
     written.extend(source for _, source, _ in _bind_sources(service.get("volumes")))
+    develop = service.get("develop")
+    watch = develop.get("watch") if isinstance(develop, dict) else None
+    for rule in watch if isinstance(watch, list) else []:  # `docker compose watch` syncs these
+        if isinstance(rule, dict) and isinstance(rule.get("path"), str):
+            written.append(rule["path"])
     build = service.get("build")
     if isinstance(build, dict) and isinstance(build.get("dockerfile"), str):
         context = build.get("context", ".")

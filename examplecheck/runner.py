@@ -92,6 +92,7 @@ class _Run:
         self.kustomizations: list[ExampleFile] = []
         self.kustomize: kustomize.Binary | None = None
         self.image_references: list[images.Reference] = []
+        self.compose_fragments: set[Path] = set()  # files other Compose files extend
         self._yamllint_config: Any = None
 
     # -- the run --------------------------------------------------------------------------
@@ -100,6 +101,9 @@ class _Run:
         examples = [self._classify(path) for path in files]
         self._apply_conf(examples, paths)
         self._kustomize_parts(examples)
+        self.compose_fragments = docker_compose.extended_files(
+            [(e.documents, e.path) for e in examples if e.kind == COMPOSE]
+        )
         for example in examples:
             self._guard(example.display, self._check_file, example)
         self._resolve_references(examples)
@@ -178,7 +182,11 @@ class _Run:
             self.kustomizations.append(example)
         elif example.kind == COMPOSE and example.documents:
             findings, files = docker_compose.check(
-                example.documents, example.path, example.display, timeout=self.config.tool_timeout
+                example.documents,
+                example.path,
+                example.display,
+                timeout=self.config.tool_timeout,
+                fragment=example.path.resolve() in self.compose_fragments,
             )
             self.report.extend(findings)
             self.referenced |= files

@@ -3,6 +3,7 @@ its line and adds only the run-time checks Compose's `config` does not make."""
 
 from __future__ import annotations
 
+import os
 import shutil
 import sys
 from pathlib import Path
@@ -198,7 +199,7 @@ def test_any_index_in_composes_path_finds_the_item(tmp_path):
     )
     findings, _ = docker_compose.check(load(path), path, "compose.yaml")
     # Compose says `services.web.ports.[].target`: the one item that has a target
-    assert [(f.line, f.column, f.rule) for f in findings] == [(6, 17, "compose-interpolation")]
+    assert [(f.line, f.column, f.rule) for f in findings] == [(6, 17, "compose-schema")]
 
 
 def test_missing_binary_is_loud_and_unchecked_locally(monkeypatch, capsys):
@@ -239,6 +240,56 @@ def test_compose_detected_by_top_level_services():
     assert [(f.line, f.rule) for f in report.findings] == [(5, "compose-schema")]
 
 
+# -- agreement with the bare binary on a corpus of third-party-like stacks ---------------------
+CORPUS = ROOT / "tests" / "fixtures" / "compose-corpus"
+# Every case where the checker and a reader's bare `docker compose config` disagree, and why.
+DISAGREEMENTS = {
+    "bad-bind-source": "config accepts a missing short-syntax bind source; `up` makes the engine "
+    "create an empty directory ./nginx.conf, so nginx gets a directory for its configuration",
+    "bad-build-context": "config never opens the build context; `docker compose build` fails: "
+    "path ./api not found",
+}
+
+
+@pytest.fixture(scope="module")
+def corpus_report():
+    return run(CORPUS)
+
+
+def test_checker_agrees_with_the_bare_binary_on_the_corpus(corpus_report):
+    """One folder = one reader's project: the checker's verdict on its files against
+    `docker-compose config` run bare in that folder (default files, the override merged)."""
+    report = corpus_report
+    cases = sorted(p for p in CORPUS.iterdir() if p.is_dir())
+    rejected_by_checker = {
+        Path(f.path).relative_to("tests/fixtures/compose-corpus").parts[0]
+        for f in report.findings
+        if f.severity == "error"
+    }
+    disagreements = {}
+    for case in cases:
+        bare = bare_binary_accepts_folder(case)
+        ours = case.name not in rejected_by_checker
+        assert ours == (not case.name.startswith("bad-")), case.name  # the corpus's own labels
+        if bare != ours:
+            disagreements[case.name] = "checker " + ("accepts" if ours else "rejects")
+    agreed = len(cases) - len(disagreements)
+    print(f"compose corpus: checker and bare docker-compose agree on {agreed}/{len(cases)}")
+    for name, side in sorted(disagreements.items()):
+        print(f"  {name}: {side}; {DISAGREEMENTS.get(name, 'UNEXPLAINED')}")
+    assert len(cases) >= 30
+    assert set(disagreements) == set(DISAGREEMENTS)
+    assert all(side == "checker rejects" for side in disagreements.values())
+
+
+def test_corpus_findings_name_the_line(corpus_report):
+    """Each rejected corpus file gets its finding on the line Compose's message names (none
+    of these is on line 1, where an unplaced message would land)."""
+    errors = [f for f in corpus_report.findings if f.severity == "error"]
+    assert all(f.tool == docker_compose.TOOL for f in errors)
+    assert all(f.line > 1 for f in errors), [(f.path, f.line, f.rule) for f in errors]
+
+
 # -- helpers --------------------------------------------------------------------------------
 def load(path: Path):
     from examplecheck.yamlload import load_yaml
@@ -252,5 +303,18 @@ def bare_binary_accepts(path: Path) -> bool:
     assert binary is not None
     done = docker_compose.run_tool(
         [binary, "-f", str(path), "config", "--quiet"], timeout=60, cwd=path.parent
+    )
+    return done.returncode == 0
+
+
+def bare_binary_accepts_folder(folder: Path) -> bool:
+    """`docker compose config` as a reader runs it in the project folder, nothing exported."""
+    binary = docker_compose.find_binary().path
+    assert binary is not None
+    done = docker_compose.run_tool(
+        [binary, "config", "--quiet"],
+        timeout=60,
+        cwd=folder,
+        env={"PATH": os.environ.get("PATH", ""), "HOME": str(folder)},
     )
     return done.returncode == 0
