@@ -264,9 +264,12 @@ def test_binary_named_by_environment(replay, monkeypatch):
 
 def test_status_error_becomes_a_tool_error_finding(replay):
     """kubeconform -strict refuses a duplicate key (yamllint reports it on real examples)."""
-    assert _recorded("duplicate-key.yaml")[0]["status"] == kubeconform.STATUS_ERROR
+    assert _recorded("duplicate-key.yaml")[1]["status"] == kubeconform.STATUS_ERROR
+    assert "line 8: key" in _recorded("duplicate-key.yaml")[1]["msg"]  # Counted from "---".
     result = run(OURS / "duplicate-key.yaml", engine="kubeconform")
-    assert [(f.rule, f.tool) for f in result.findings] == [("k8s-schema-tool-error", "kubeconform")]
+    assert [(f.line, f.rule, f.tool) for f in result.findings] == [
+        (16, "k8s-schema-tool-error", "kubeconform")
+    ]
     assert 'key "mode" already set in map' in result.findings[0].message
     assert run(OURS / "duplicate-key.yaml", engine="builtin").findings == []
 

@@ -8,6 +8,7 @@ the same thing, ``Verdicts``: violations per document and version, plus tool err
 from __future__ import annotations
 
 import os
+import re
 import tempfile
 from collections import defaultdict
 from concurrent.futures import ThreadPoolExecutor
@@ -28,6 +29,7 @@ from .violations import (
     version_span,
 )
 
+_CHUNK_LINE = re.compile(r"\bline (\d+): ")  # goyaml's "line 8: key \"x\" already set"
 _BUILTIN = BuiltinEngine()  # Compiled validators live for the process: one compile per schema.
 
 
@@ -276,14 +278,32 @@ def _mismatch(document: YamlDocument, result: kubeconform.ResourceResult | None)
 def tool_error_findings(
     document: YamlDocument, errors: dict[str, list[str]], tool: str, configured: list[str]
 ) -> list[Finding]:
-    """One finding per message, naming the versions it came from."""
+    """One finding per message, naming the versions it came from, on the line it names."""
     return [
         Finding(
-            document.path, document.line, 1, Severity.ERROR, RULE_TOOL_ERROR, tool,
-            f"{message} (Kubernetes {version_span(versions, configured)})",
+            document.path, _error_line(document, message), 1, Severity.ERROR, RULE_TOOL_ERROR,
+            tool, f"{message} (Kubernetes {version_span(versions, configured)})",
         )
         for message, versions in errors.items()
     ]  # fmt: skip
+
+
+def _error_line(document: YamlDocument, message: str) -> int:
+    """The file line of kubeconform's first "line N:" (counted in its piece of the file).
+
+    kubeconform cuts a file at each newline followed by "---" and parses each piece alone,
+    so its line 1 is the line after the separator above the document (or the file's first).
+    """
+    match = _CHUNK_LINE.search(message)
+    if match is None:
+        return document.line
+    lines = document.source.text.splitlines()
+    start = 1
+    for number in range(min(document.line, len(lines)) - 1, 0, -1):  # 1-based, above it
+        if lines[number - 1].startswith("---"):
+            start = number + 1 if number > 1 else 1  # A "---" on line 1 is in the piece.
+            break
+    return start + int(match.group(1)) - 1
 
 
 def _files_for(targets: list[Target], root: Path, tmp: Path) -> dict[str, list[YamlDocument]]:
