@@ -223,6 +223,7 @@ _INTERPOLATION = re.compile(
     r"^(?:error while interpolating|invalid interpolation format for) (?P<path>[^\s:]+?)\.?[:\s]"
 )
 _NOT_A_MAPPING = re.compile(r"^(?P<path>[\w.\[\]-]+) must be a mapping$")
+_LEADING_PATH = re.compile(r"^(?P<path>(?:services|volumes|networks|secrets|configs)\.[^\s:]+)")
 _NON_STRING_KEY = re.compile(r"^non-string key in (?P<path>\S*): (?P<key>.*)$")
 
 
@@ -270,6 +271,8 @@ def _error(
         rule, where, key = "compose-non-string-key", _dotted(found["path"]), found["key"]
     elif found := _SERVICE.match(raw):
         where = ["services", found["service"]]
+    elif found := _LEADING_PATH.match(raw):  # "services.web conflicts with imported resource"
+        where = _dotted(found["path"])
     elif found := _NOT_A_MAPPING.match(raw):
         rule, where = "compose-schema", _dotted(found["path"])
     elif raw.startswith(("yaml: ", "top-level object must be a mapping")):
@@ -321,8 +324,23 @@ def _locate(
             best = (depth, document, json_path)
     if best is None:
         return 1, 1
-    _, document, json_path = best
+    depth, document, json_path = best
+    if depth < len(dotted) + (key is not None):
+        included = _include_line(documents)  # not in this file: in a file it includes
+        if included is not None:
+            return included
+    last = json_path[-1] if json_path else None
+    if key is None and isinstance(last, str) and isinstance(_at(document.data, json_path), dict):
+        # a mapping's own line is its key's (`web:`), not its first child's
+        return document.locate(json_path[:-1], key=last)
     return document.locate(json_path, key=key)
+
+
+def _include_line(documents: list[YamlDocument]) -> tuple[int, int] | None:
+    for document in documents:
+        if isinstance(document.data, dict) and document.data.get("include"):
+            return document.locate([], key="include")
+    return None
 
 
 def _resolve(data: Any, parts: list[str]) -> tuple[list[str | int], int]:
@@ -385,7 +403,7 @@ def _file_entry(
                 if isinstance(written, str) and _same(folder / written, missing):
                     at: list[str | int] = ["services", str(name), section]
                     return document.locate(at + ([index] if isinstance(entries, list) else []))
-    return _locate(documents, ["services"])
+    return _include_line(documents) or _locate(documents, ["services"])
 
 
 def _include_entry(documents: list[YamlDocument], path: Path, target: Path) -> tuple[int, int]:

@@ -163,6 +163,38 @@ def test_an_error_in_an_included_file_is_reported_on_the_include_line(tmp_path):
 
 
 @pytest.mark.parametrize(
+    ("included", "expected"),
+    [
+        ('services:\n  db:\n    image: "pg:${V:?need V}"\n', (1, 1, "compose-interpolation")),
+        (
+            "services:\n  db:\n    image: pg\n    depends_on: [x]\n",
+            (1, 1, "compose-depends-on-missing"),
+        ),
+        (
+            "services:\n  db:\n    image: pg\n    env_file: x.env\n",
+            (1, 1, "compose-env-file-missing"),
+        ),
+        ("services:\n  web:\n    image: pg\n", (4, 3, "compose-invalid")),  # conflicts with web
+    ],
+)
+def test_what_only_an_included_file_has_points_at_the_include(tmp_path, included, expected):
+    (tmp_path / "parts").mkdir()
+    (tmp_path / "parts" / "db.yaml").write_text(included)
+    main = tmp_path / "compose.yaml"
+    main.write_text("include:\n  - parts/db.yaml\nservices:\n  web:\n    image: nginx:1.27\n")
+    findings, _ = docker_compose.check(load(main), main, "compose.yaml")
+    assert [(f.line, f.column, f.rule) for f in findings] == [expected]
+
+
+def test_a_service_level_message_points_at_the_service_key(tmp_path):
+    path = tmp_path / "compose.yaml"
+    path.write_text('services:\n  app:\n    environment:\n      A: "1"\n')
+    findings, _ = docker_compose.check(load(path), path, "compose.yaml")
+    assert [(f.line, f.column, f.rule) for f in findings] == [(2, 3, "compose-invalid")]
+    assert "neither an image nor a build context" in findings[0].message
+
+
+@pytest.mark.parametrize(
     ("text", "where"),
     [
         ("services:\n  1:\n    image: nginx:1.27\n", (2, 3)),
