@@ -21,7 +21,7 @@ example_excerpt = extension("example_excerpt")
 ROOT = Path(__file__).resolve().parents[1]
 # Latin words a badge may show: tool and product names, never English prose or jargon.
 NAMES = frozenset(
-    {"BuildKit", "hadolint", "yamllint", "ShellCheck", "Compose", "Specification", "helm",
+    {"BuildKit", "Docker", "hadolint", "yamllint", "ShellCheck", "Compose", "Specification", "helm",
      "template", "lint", "Python", "ruff", "JSON", "CRD", "CI", "kubeconform", "Dockerfile"}
 )  # fmt: skip
 PASSED = ("통과", "검증됨")
@@ -96,7 +96,7 @@ def test_dockerfile_and_compose_badges_name_their_tools(real: State) -> None:
         assert example_badges.badge(real, path).text == "검사 통과 · BuildKit 파서 · hadolint"
     for path in compose:
         assert example_badges.badge(real, path).text.startswith(
-            "검사 통과 · Compose Specification 스키마"
+            "검사 통과 · Docker Compose 구성 검사"
         )
 
 

@@ -330,7 +330,7 @@ def test_catalogue_shows_errors(site: Path) -> None:
             ["yamllint", "kubernetes-schema (Kubernetes 1.33–1.37, strict)", "kubernetes-api"],
             ["쿠버네티스 1.33–1.37 스키마(엄격)", "yamllint"],
         ),
-        (["yamllint", "compose-spec"], ["Compose Specification 스키마", "yamllint"]),
+        (["yamllint", "docker-compose"], ["Docker Compose 구성 검사", "yamllint"]),
         (["buildkit-parser", "hadolint"], ["BuildKit 파서", "hadolint"]),
         (["helm-lint", "helm-render"], ["helm template 렌더링", "helm lint"]),
         (["something-new"], ["something-new"]),

@@ -17,7 +17,7 @@ from examplecheck.kubernetes.crds import load_custom_resources
 
 ROOT = Path(__file__).resolve().parents[2]
 NAMES = frozenset(
-    {"BuildKit", "hadolint", "yamllint", "ShellCheck", "Compose", "Specification", "helm",
+    {"BuildKit", "Docker", "hadolint", "yamllint", "ShellCheck", "Compose", "Specification", "helm",
      "template", "lint", "Python", "ruff", "JSON", "CRD", "CI", "kubeconform", "Dockerfile"}
 )  # fmt: skip
 PASSED = ("통과", "검증됨")
