@@ -25,6 +25,8 @@ def _install(session: nox.Session) -> None:
 # here and nowhere else; the module system verifies each module against Go's checksum database.
 GO_TOOLS = {
     "kubeconform": "github.com/yannh/kubeconform/cmd/kubeconform@v0.7.0",
+    # renders kustomizations (examplecheck/kustomize.py); v5.8.2 builds with Go 1.26
+    "kustomize": "sigs.k8s.io/kustomize/kustomize/v5@v5.8.2",
 }
 GO_FALLBACK = Path("/usr/local/go/bin/go")  # where Go's own archive installs, often off PATH
 
@@ -59,7 +61,7 @@ def _install_go_tools(session: nox.Session, *names: str) -> None:
 def validate(session: nox.Session) -> None:
     """Check every file under examples/ (kubeconform or the in-process engine, hadolint, ...)."""
     _install(session)
-    _install_go_tools(session, "kubeconform")
+    _install_go_tools(session, "kubeconform", "kustomize")
     session.run("python", "-m", "examplecheck", *session.posargs)
 
 
@@ -67,7 +69,7 @@ def validate(session: nox.Session) -> None:
 def tests(session: nox.Session) -> None:
     """Run the test suite with pytest."""
     _install(session)
-    _install_go_tools(session, "kubeconform")  # the real-binary agreement tests need it
+    _install_go_tools(session, "kubeconform", "kustomize")  # the real-binary tests need them
     # The browser suite tests the built site; it is its own session (nox -s browser).
     session.run("python", "-m", "pytest", "--ignore=tests/browser", *session.posargs)
 
