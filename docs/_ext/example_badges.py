@@ -119,9 +119,9 @@ _LABEL_RULES: list[tuple[re.Pattern[str], Callable[[re.Match[str]], Part]]] = [
         re.compile(r"compose", re.I),
         _fixed(
             "Docker Compose 구성 검사",
-            "실제 Docker Compose v2(docker-compose config)가 프로필을 모두 켠 경우와 모두 끈 경우로 "
-            "파일을 읽어 키, 형식, 변수, 참조를 검사했고, 빌드 컨텍스트와 바인드 마운트 원본이 "
-            "있는지도 확인했습니다.",
+            "실제 Docker Compose v2(docker-compose config)가 프로필을 모두 켠 경우와 "
+            "모두 끈 경우로 파일을 읽어 키, 형식, 변수, 참조를 검사했고, 빌드 컨텍스트와 "
+            "바인드 마운트 원본이 있는지도 확인했습니다.",
         ),
     ),
     (
