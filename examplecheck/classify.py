@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .findings import Finding
+from .jsonload import json_document, looks_like_kubernetes
 from .kustomize import is_kustomization
 from .yamlload import YamlDocument, load_yaml, read_text
 
@@ -87,6 +88,10 @@ def classify(path: Path, display: str, root: Path) -> ExampleFile:
     text, findings = read_text(path, display)
     example = ExampleFile(path, display, UNKNOWN, text, load_findings=findings)
     example.kind = _kind_of_text(path, text)
+    if example.kind == JSON and text is not None:
+        document = json_document(display, text)  # kubectl applies JSON manifests too
+        if document is not None and looks_like_kubernetes(document.data):
+            example.kind, example.documents = KUBERNETES, [document]
     return example
 
 

@@ -72,6 +72,8 @@ class YamlDocument:
     index: int  # 0-based position among the file's non-empty documents
     data: Any
     line: int  # 1-based line where the document's content starts
+    # Where this object sits in the document: ("items", 2) for an item of a `kind: List`.
+    prefix: tuple[str | int, ...] = ()
 
     @property
     def path(self) -> str:
@@ -91,6 +93,8 @@ class YamlDocument:
         node = self.node()
         if node is None:
             return self.line, 1
+        for part in self.prefix:
+            node = _child(node, part) or node
         best = node
         for part in json_path:
             child = _child(node, part)

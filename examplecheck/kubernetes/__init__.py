@@ -19,6 +19,7 @@ from . import kubeconform
 from .apirules import check_document
 from .crds import NOT_CHECKED_LABEL, CrdConfigError, declared, load_custom_resources
 from .crossfile import SetsConfigError, check_sets, load_sets_config
+from .lists import expand_lists
 from .practices import check_practices
 from .schemacheck import (
     Planner,
@@ -78,7 +79,11 @@ def check_kubernetes(
         return KubernetesResult([], fatal=str(exc))
     planner = Planner(versions, {v: SchemaIndex.load(cache_folder, v) for v in versions})
 
-    findings: list[Finding] = []
+    # kubeconform's results are placed among every document of a file, Lists included.
+    layout = list(documents)
+    documents, findings = expand_lists(documents, tool)
+    held = {id(d) for d in layout}
+    layout += [d for d in documents if id(d) not in held]
     checked_by: dict[str, list[str]] = defaultdict(list)
     span = version_span(versions, versions)
     schema_label = f"{tool} (Kubernetes {span}, strict)"
@@ -112,9 +117,7 @@ def check_kubernetes(
 
     try:
         if chosen == "kubeconform":
-            verdicts = run_kubeconform(
-                binary or "", targets, cache_folder, versions, root, documents
-            )
+            verdicts = run_kubeconform(binary or "", targets, cache_folder, versions, root, layout)
         else:
             verdicts = run_builtin(targets)
     except kubeconform.KubeconformFailed as exc:

@@ -199,14 +199,14 @@ def _place(pending: list[Pending]) -> list[Finding]:
     wanted: dict[int, dict[int, set[Target]]] = {}
     for document, path, _rule, _message, key in pending:
         per_document = wanted.setdefault(id(document.source), {})
-        per_document.setdefault(document.index, set()).add((path, key))
+        per_document.setdefault(document.index, set()).add(((*document.prefix, *path), key))
     marks: dict[int, dict[int, dict[Target, tuple[int, int]]]] = {}
     findings: list[Finding] = []
     for document, path, rule, message, key in pending:
         source = id(document.source)
         if source not in marks:
             marks[source] = scan_marks(document.source.text, wanted[source])
-        found = marks[source].get(document.index, {}).get((path, key))
+        found = marks[source].get(document.index, {}).get(((*document.prefix, *path), key))
         line, column = found or document.locate(list(path), key)
         findings.append(Finding(document.path, line, column, Severity.WARNING, rule, TOOL, message))
     return findings

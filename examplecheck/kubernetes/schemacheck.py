@@ -19,6 +19,7 @@ from ..findings import Finding, Severity
 from ..yamlload import YamlDocument
 from . import kubeconform
 from .engine import BuiltinEngine
+from .lists import ListItem, is_list, list_width
 from .objects import kind_of, name_of
 from .schemas import SchemaIndex, kubeconform_location, resource_api_versions
 from .violations import (
@@ -238,21 +239,29 @@ def _layouts(
         for document in by_source.get(id(held[0].source), []):
             siblings.setdefault(id(document), document)
         placed = []
-        position, previous = 0, -1
-        for document in sorted(siblings.values(), key=lambda d: d.index):
-            position += document.index - previous - 1
-            placed.append((document, position))
-            position += _width(document.data)
-            previous = document.index
+        position, previous, start = 0, -1, 0
+        # A List (offset -1) and its items (ListItem) share the List's index.
+        for document in sorted(siblings.values(), key=lambda d: (d.index, _offset(d))):
+            if document.index != previous:
+                position += document.index - previous - 1
+                start = position
+                position += _width(document)
+                previous = document.index
+            placed.append((document, start + max(_offset(document), 0)))
         layouts[filename] = placed
     return layouts
 
 
-def _width(data: object) -> int:
-    if isinstance(data, dict) and kind_of(data).lower() == "list":
-        items = data.get("items")
-        return sum(item is not None for item in items) if isinstance(items, list) else 0
-    return 1
+def _width(document: YamlDocument) -> int:
+    if isinstance(document, ListItem):
+        return document.width
+    return list_width(document.data) if is_list(document.data) else 1
+
+
+def _offset(document: YamlDocument) -> int:
+    if isinstance(document, ListItem):
+        return document.offset
+    return -1 if is_list(document.data) else 0
 
 
 def _mismatch(document: YamlDocument, result: kubeconform.ResourceResult | None) -> str:
