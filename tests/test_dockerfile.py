@@ -83,11 +83,17 @@ def test_hadolint_error_rule_and_missing_from():
     assert (1, "DL3061") in hits(run("no-from"), "no-from/Dockerfile")
 
 
-def test_heredoc_parse_limit_of_hadolint_is_explained():
+def test_heredocs_buildkit_accepts_pass_hadolint_too():
+    """hadolint alone fails with DL1000 on the CMD right after the terminator (#960)."""
     report = run("heredoc")
-    [finding] = [f for f in report.findings if f.rule == "DL1000"]
-    assert finding.line == 6
-    assert "hadolint/hadolint#960" in finding.message
+    assert report.findings == []
+    assert "hadolint" in report.checked_by["tests/fixtures/dockerfile/heredoc/Dockerfile"]
+
+
+def test_a_real_problem_after_heredocs_keeps_its_line():
+    found = hits(run("heredoc-error"), "heredoc-error/Dockerfile")
+    assert (11, "DL3003") in found  # RUN cd: after two heredocs, on its own line
+    assert not any(rule == "DL1000" for _, rule in found)
 
 
 def test_dockerfile_classified_by_first_instruction():
