@@ -5,12 +5,12 @@ command named by its page so a failure says ``docs/x.md:12``.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 from examplecheck import page_commands
-from examplecheck.page_commands import simple_commands
+from examplecheck.page_commands import commands_of, simple_commands  # one reader for both
 
 __all__ = ["DOCS", "ROOT", "CommandLine", "all_command_lines", "command_lines", "commands_of"]
 __all__ += ["pages", "simple_commands"]
@@ -42,12 +42,3 @@ def command_lines(page: Path) -> Iterator[CommandLine]:
 
 def all_command_lines(docs: Path = DOCS) -> list[CommandLine]:
     return [command for page in pages(docs) for command in command_lines(page)]
-
-
-def commands_of(
-    lines: Iterable[CommandLine], program: str
-) -> Iterator[tuple[CommandLine, list[str]]]:
-    for command_line in lines:
-        for argv in simple_commands(command_line.text):
-            if argv[0] == program:
-                yield command_line, argv
