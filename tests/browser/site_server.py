@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import functools
 import http.server
+import sys
 import threading
 from collections.abc import Iterator, Mapping
 from pathlib import Path
@@ -37,13 +38,21 @@ class _Handler(http.server.SimpleHTTPRequestHandler):
         pass  # the suite reports what it checks, not every request
 
 
+class _Server(http.server.ThreadingHTTPServer):
+    daemon_threads = True
+
+    def handle_error(self, request, client_address) -> None:
+        # A browser that stops reading (a page closed mid-download) is not a server error.
+        if not isinstance(sys.exc_info()[1], ConnectionError):
+            super().handle_error(request, client_address)
+
+
 @contextlib.contextmanager
 def serve(root: Path, overrides: Mapping[str, bytes] | None = None) -> Iterator[str]:
     """Serve ``root`` on a free loopback port; yields the base URL ending in '/'."""
     handler = type("Handler", (_Handler,), {"overrides": dict(overrides or {})})
     factory = functools.partial(handler, directory=str(root))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), factory)
-    server.daemon_threads = True
+    server = _Server(("127.0.0.1", 0), factory)
     thread = threading.Thread(target=server.serve_forever, name="site-server", daemon=True)
     thread.start()
     try:
