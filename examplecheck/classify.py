@@ -27,6 +27,7 @@ KUSTOMIZE_PART = "kustomize-part"  # a resource or patch a kustomization reads: 
 DATA = "data"  # plain input of another example (listed in conf or referenced)
 EXCEPTION = "exception"  # listed in conf/exceptions.yaml `unchecked:` with a reason
 UNKNOWN = "unknown"
+UNREADABLE = "unreadable"  # a symlink loop, no read permission, a FIFO: its finding says which
 
 YAML_SUFFIXES = frozenset({".yaml", ".yml"})
 _COMPOSE_NAME = re.compile(r"^(docker-)?compose([.-][\w.-]*)?\.ya?ml$")
@@ -80,6 +81,13 @@ def classify(path: Path, display: str, root: Path) -> ExampleFile:
 
     ``UNKNOWN`` files may still become ``DATA`` later, when another example refers to them.
     """
+    example = _classify(path, display, root)
+    if any(f.rule == "file-unreadable" for f in example.load_findings):
+        example.kind = UNREADABLE  # nothing to check or refer to (its path may not resolve)
+    return example
+
+
+def _classify(path: Path, display: str, root: Path) -> ExampleFile:
     chart = chart_root_of(path, root)
     if chart is not None:
         return _chart_file(path, display, chart)

@@ -20,6 +20,7 @@ from pathlib import Path
 
 from . import docker_compose
 from .cli_help import Cli, Problem, Runner, run_help
+from .conffile import load_problem
 from .config import ConfigError
 from .findings import Finding, Severity
 from .page_commands import CommandLine, command_lines, commands_of
@@ -242,8 +243,7 @@ def load_cli_settings(path: Path) -> CliSettings:
         return CliSettings()
     loaded = load_yaml(path, CONF)
     if loaded.findings or not loaded.documents:
-        detail = loaded.findings[0].message if loaded.findings else "no document"
-        raise ConfigError(f"{CONF} is unusable: {detail}")
+        raise ConfigError(load_problem(CONF, loaded.findings))
     document = loaded.documents[0]
     data = document.data
     if not isinstance(data, dict) or not set(data) <= {"not_installable", "newer_flags"}:

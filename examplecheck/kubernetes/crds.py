@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-import yaml
+from ..conffile import load_mapping, mapping_entries, strings
 
 CONFIG = Path("conf") / "crds.yaml"
 NOT_CHECKED_LABEL = "not schema-checked offline (CRD)"
@@ -34,19 +34,18 @@ def load_custom_resources(root: Path) -> dict[tuple[str, str], CustomResource]:
     path = root / CONFIG
     if not path.is_file():
         return {}
-    try:
-        config = yaml.safe_load(path.read_text("utf-8")) or {}
-    except yaml.YAMLError as exc:
-        raise CrdConfigError(f"{CONFIG}: {exc}") from None
+    document = load_mapping(path, str(CONFIG), CrdConfigError)
     table: dict[tuple[str, str], CustomResource] = {}
-    for entry in config.get("custom_resources") or []:
+    for line, entry in mapping_entries(document, "custom_resources", CrdConfigError):
         group, reason = entry.get("group"), str(entry.get("reason", "")).strip()
-        if not group or not reason:
-            raise CrdConfigError(f"{CONFIG}: every entry needs a group and a reason")
+        if not isinstance(group, str) or not group or not reason:
+            raise CrdConfigError(f"{CONFIG}:{line}: every entry needs a group and a reason")
         if entry.get("schema_checked", False):
             raise CrdConfigError(
-                f"{CONFIG}: {group} claims schema_checked, but no CRD schema is wired in"
+                f"{CONFIG}:{line}: {group} claims schema_checked, but no CRD schema is wired in"
             )
+        if not strings(entry.get("kinds") or []):
+            raise CrdConfigError(f"{CONFIG}:{line}: `kinds` must be a list of kind names")
         for kind in entry.get("kinds") or []:
             table[(group, kind)] = CustomResource(group, kind, False, reason)
     return table

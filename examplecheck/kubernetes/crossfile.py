@@ -12,8 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-import yaml
-
+from ..conffile import load_mapping, mapping_entries, strings
 from ..findings import Finding, Severity
 from ..yamlload import YamlDocument
 from .linemap import JsonPath
@@ -75,20 +74,23 @@ def load_sets_config(root: Path) -> SetsConfig:
     path = root / CONFIG
     if not path.is_file():
         return SetsConfig()
-    try:
-        raw = yaml.safe_load(path.read_text("utf-8")) or {}
-    except yaml.YAMLError as exc:
-        raise SetsConfigError(f"{CONFIG}: {exc}") from None
+    document = load_mapping(path, str(CONFIG), SetsConfigError)
     config = SetsConfig()
-    for group in raw.get("groups") or []:
+    for line, group in mapping_entries(document, "groups", SetsConfigError):
         name = group.get("name")
-        if not name or not group.get("folders"):
-            raise SetsConfigError(f"{CONFIG}: every group needs a name and folders")
+        if not isinstance(name, str) or not name or not group.get("folders"):
+            raise SetsConfigError(f"{CONFIG}:{line}: every group needs a name and folders")
+        if not strings(group["folders"]):
+            raise SetsConfigError(f"{CONFIG}:{line}: `folders` must be a list of folder paths")
         for folder in group["folders"]:
             config.folder_to_set[PurePosixPath(folder).as_posix()] = name
-    for entry in raw.get("external") or []:
-        if not entry.get("kind") or not entry.get("name") or not entry.get("reason"):
-            raise SetsConfigError(f"{CONFIG}: every external reference needs kind, name, reason")
+    for line, entry in mapping_entries(document, "external", SetsConfigError):
+        if not all(isinstance(entry.get(k), str) and entry[k] for k in ("kind", "name")) or (
+            not entry.get("reason")
+        ):
+            raise SetsConfigError(
+                f"{CONFIG}:{line}: every external reference needs kind, name, reason"
+            )
         config.external.append(
             External(entry.get("set"), entry["kind"], entry["name"], str(entry["reason"]))
         )

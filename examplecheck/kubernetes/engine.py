@@ -167,7 +167,7 @@ class BuiltinEngine:
             data = jsonable(data)
             if validator.is_valid(data):
                 return []
-        return [v for error in validator.iter_errors(data) for v in to_violations(error)]
+        return [v for error in validator.iter_errors(data) for v in to_violations(error, data)]
 
 
 def _refs(node: Any) -> list[str]:
@@ -185,8 +185,8 @@ def _refs(node: Any) -> list[str]:
     return found
 
 
-def to_violations(error: Any) -> list[SchemaViolation]:
-    path: JsonPath = tuple(error.instance_path)
+def to_violations(error: Any, data: Any = None) -> list[SchemaViolation]:
+    path: JsonPath = _keys_as_strings(tuple(error.instance_path), data)
     kind = error.kind
     name = kind.name
     if name == "additionalProperties":
@@ -200,3 +200,20 @@ def to_violations(error: Any) -> list[SchemaViolation]:
     if name in ("oneOf", "anyOf"):
         return [invalid(path, "value matches none of the allowed forms")]
     return [invalid(path, error.message)]
+
+
+def _keys_as_strings(path: JsonPath, data: Any) -> JsonPath:
+    """jsonschema-rs gives a mapping key "1" as the int 1; only list indices are ints here."""
+    node, parts = data, []
+    for part in path:
+        if isinstance(node, dict):
+            part = str(part)
+            node = node.get(part)
+        else:
+            node = (
+                node[part]
+                if isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node)
+                else None
+            )
+        parts.append(part)
+    return tuple(parts)
