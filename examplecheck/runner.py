@@ -477,7 +477,9 @@ class _Run:
         if known is None:
             return
         references = list(self.image_references)
-        for document in self.kubernetes_documents:
+        from .kubernetes.lists import expand_lists  # loaded already: these documents were checked
+
+        for document in expand_lists(self.kubernetes_documents, TOOL)[0]:
             try:
                 found = image_references.kubernetes_references(document)
             except Exception as exc:

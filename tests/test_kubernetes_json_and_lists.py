@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import functools
 import os
+import shutil
 from pathlib import Path
 
 import pytest
@@ -108,3 +109,20 @@ def test_a_list_without_an_items_list_is_an_error(tmp_path):
     assert [(line, rule) for line, _, rule, _ in errors(report, "bad.yaml")] == [
         (3, "k8s-list-items")
     ]
+
+
+def test_an_image_inside_a_list_item_must_be_listed(tmp_path):
+    """conf/images.yaml's rule sees the items' containers too (it guards examples/ only)."""
+    shutil.copytree(ROOT / "conf", tmp_path / "conf")
+    (tmp_path / ".cache").symlink_to(ROOT / ".cache")
+    (tmp_path / "examples").mkdir()
+    manifest = tmp_path / "examples" / "list.yaml"
+    manifest.write_text(
+        "apiVersion: v1\nkind: List\nitems:\n  - apiVersion: v1\n    kind: Pod\n"
+        "    metadata:\n      name: p\n    spec:\n      containers:\n"
+        "        - name: c\n          image: nosuch/image:9\n",
+        "utf-8",
+    )
+    checker = functools.partial(check_kubernetes, engine="builtin")
+    report = check_paths([manifest], root=tmp_path, kubernetes_checker=checker)
+    assert errors(report, "list.yaml") == [(11, 18, "image-unknown", "examplecheck")]
