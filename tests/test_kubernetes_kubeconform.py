@@ -290,8 +290,8 @@ def test_results_that_do_not_line_up_are_a_tool_error_not_a_guess(replay):
     [
         # The second "settings" ConfigMap is the invalid one, not the first.
         ("same-name-twice.yaml", [(15, "k8s-schema-type")]),
-        # A List's items are two results in kubeconform's report; the Deployment comes after.
-        ("list-then-deployment.yaml", [(3, "k8s-unknown-kind"), (23, "k8s-schema-type")]),
+        # A List's items are two results in kubeconform's report (both valid); the Deployment after.
+        ("list-then-deployment.yaml", [(23, "k8s-schema-type")]),
         # A comment-only document takes no place; a mapping without kind takes one.
         ("gaps.yaml", [(11, "k8s-not-a-resource"), (18, "k8s-schema-type")]),
         ("crlf.yaml", [(18, "k8s-schema-unknown-field"), (25, "k8s-schema-type")]),
