@@ -27,6 +27,9 @@ GO_TOOLS = {
     "kubeconform": "github.com/yannh/kubeconform/cmd/kubeconform@v0.7.0",
     # renders kustomizations (examplecheck/kustomize.py); v5.8.2 builds with Go 1.26
     "kustomize": "sigs.k8s.io/kustomize/kustomize/v5@v5.8.2",
+    # the pages' helm commands against `helm --help` (cli_flags), the page's `helm template`
+    # against the SDK render; about 2 minutes to build once on 2 cores, then cached
+    "helm": "helm.sh/helm/v4/cmd/helm@v4.3.2",
 }
 GO_FALLBACK = Path("/usr/local/go/bin/go")  # where Go's own archive installs, often off PATH
 
@@ -61,7 +64,7 @@ def _install_go_tools(session: nox.Session, *names: str) -> None:
 def validate(session: nox.Session) -> None:
     """Check every file under examples/ (kubeconform or the in-process engine, hadolint, ...)."""
     _install(session)
-    _install_go_tools(session, "kubeconform", "kustomize")
+    _install_go_tools(session, "kubeconform", "kustomize", "helm")
     session.run("python", "-m", "examplecheck", *session.posargs)
 
 
@@ -69,7 +72,7 @@ def validate(session: nox.Session) -> None:
 def tests(session: nox.Session) -> None:
     """Run the test suite with pytest."""
     _install(session)
-    _install_go_tools(session, "kubeconform", "kustomize")  # the real-binary tests need them
+    _install_go_tools(session, "kubeconform", "kustomize", "helm")  # real-binary tests need them
     # The browser suite tests the built site; it is its own session (nox -s browser).
     session.run("python", "-m", "pytest", "--ignore=tests/browser", *session.posargs)
 

@@ -95,6 +95,7 @@ def test_the_run_says_what_was_not_checked_on_the_real_pages(capsys):
 
 
 @_needs("kubectl", "docker", "docker compose")
+@_needs("kubectl", "docker", "docker compose", "helm")
 def test_seeded_page_gets_findings_at_its_lines():
     report = check_paths([FIXTURES], root=ROOT, kubernetes_checker=no_kubernetes)
     found = [
@@ -107,7 +108,8 @@ def test_seeded_page_gets_findings_at_its_lines():
         (bad, 6, 20, "command-unknown-flag"),  # $ kubectl get pods --colour
         (bad, 7, 10, "command-unknown-subcommand"),  # $ docker contaner ls
         (bad, 14, 3, "command-unknown-flag"),  # docker compose up -d \ (next line) --biuld
-        (bad, 19, 3, "command-not-checked"),  # helm: conf/cli.yaml says why it is absent
+        (bad, 19, 28, "command-unknown-flag"),  # $ helm install web ./chart --atomc
+        (bad, 23, 3, "command-not-checked"),  # minikube: conf/cli.yaml says why it is absent
     ]
     messages = {f.line: f.message for f in report.findings if f.tool == cli_flags.TOOL}
     assert messages[6].startswith("`kubectl get` has no flag --colour: `kubectl get --help`")
