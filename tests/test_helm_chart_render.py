@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import helm_python as helm  # pinned in requirements.txt: never a skip
 import pytest
 import yaml
 
@@ -26,8 +27,6 @@ from examplecheck.findings import Severity
 from examplecheck.kubernetes import check_kubernetes
 from examplecheck.yamlload import load_yaml
 from tests.doc_commands import ROOT, all_command_lines, commands_of
-
-helm = pytest.importorskip("helm_python", reason="helm-python-sdk is not installed")
 
 CHART = ROOT / "examples" / "helm" / "web-app"
 RELEASE = "web"

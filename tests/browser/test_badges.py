@@ -14,13 +14,9 @@ from pathlib import Path
 import pytest
 
 from examplecheck.kubernetes.crds import load_custom_resources
+from tests.test_example_badges import NAMES, PASSED  # one list of the words a badge may show
 
 ROOT = Path(__file__).resolve().parents[2]
-NAMES = frozenset(
-    {"BuildKit", "Docker", "hadolint", "yamllint", "ShellCheck", "Compose", "Specification", "helm",
-     "template", "lint", "Python", "ruff", "JSON", "CRD", "CI", "kubeconform", "Dockerfile"}
-)  # fmt: skip
-PASSED = ("통과", "검증됨")
 _CRD_KINDS = {kind for (_group, kind) in load_custom_resources(ROOT)}
 
 # Per {example} block: its caption, path, code without line numbers, the numbers shown,
