@@ -40,13 +40,15 @@ def default_sessions() -> list[str]:
 
 def test_every_verb_has_a_session_with_a_description() -> None:
     found = sessions()
-    for verb in ("docs", "validate", "tests", "lint", "browser", "preview", "linkcheck"):
+    verbs = ("docs", "validate", "apiserver", "tests", "lint", "browser", "preview", "linkcheck")
+    for verb in verbs:
         assert verb in found, verb
         assert found[verb] and "\n" not in found[verb].strip(), f"{verb}: one-line docstring"
 
 
 def test_default_run_is_what_a_pull_request_must_pass() -> None:
-    assert set(default_sessions()) == {"validate", "tests", "lint", "docs", "browser"}
+    expected = {"validate", "apiserver", "tests", "lint", "docs", "browser"}
+    assert set(default_sessions()) == expected
     # the browser suite tests the built site, so it runs after the docs build
     assert default_sessions().index("browser") > default_sessions().index("docs")
     assert "linkcheck" not in default_sessions()

@@ -10,7 +10,8 @@ values file, a kustomization rendered), as on the pages:
    admission looks up (service accounts, quotas ...) are applied for real;
 2. every object goes to the server as a dry-run create over REST: its Status causes become
    findings on the line of the field they name (rule ``k8s-apiserver``), its warnings
-   warning findings (``k8s-apiserver-warning``);
+   warning findings (``k8s-apiserver-warning``); a Service is then created for real in a
+   throwaway namespace and deleted, because only a real create checks its node ports;
 3. the reader's own command runs: ``kubectl apply --dry-run=server -f <files>``; a rejection
    the REST pass did not explain becomes a finding too;
 4. the objects of step 1 other than namespaces and CRDs are deleted again.
@@ -32,7 +33,7 @@ from pathlib import Path
 
 from examplecheck.apiserver.answers import RULE_REJECTED, findings_for
 from examplecheck.apiserver.binaries import Binaries, BuildError, build
-from examplecheck.apiserver.client import ApiClient
+from examplecheck.apiserver.client import DRY_RUN_HIDES, ApiClient
 from examplecheck.apiserver.server import LocalServer, ServerError
 from examplecheck.findings import Finding, Report, Severity
 from examplecheck.report import FORMATS, render
@@ -183,6 +184,8 @@ class ServerCheck:
         try:
             for item in placed:
                 answer = self.client.dry_run(item.obj)
+                if answer.accepted and item.obj.get("kind") in DRY_RUN_HIDES:
+                    answer = self.client.create_in_throwaway(item.obj)
                 result.findings += findings_for(
                     answer,
                     item.obj,

@@ -50,6 +50,9 @@ RULE_SCHEDULE = "k8s-cron-schedule"
 RULE_TIMEZONE = "k8s-cron-timezone"
 RULE_BASE64 = "k8s-secret-base64"
 RULE_PROBE_PORT = "k8s-probe-port-unknown"
+RULE_MISSING_NAME = "k8s-missing-name"
+RULE_DUPLICATE_CONTAINER = "k8s-duplicate-container-name"
+RULE_ROLLING_UPDATE = "k8s-rolling-update-zero"
 
 DNS1123_LABEL = re.compile(r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$")
 DNS1123_SUBDOMAIN = re.compile(r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$")
@@ -58,8 +61,42 @@ QUALIFIED_NAME = re.compile(r"^([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]$")
 LABEL_VALUE = re.compile(r"^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$")
 IANA_SVC_NAME = re.compile(r"^[a-z0-9]([a-z0-9-]*[a-z0-9])?$")
 CRON_MACROS = {"@yearly", "@annually", "@monthly", "@weekly", "@daily", "@midnight", "@hourly"}
-# RBAC objects take any path segment as a name ("system:aggregate-to-view").
-PATH_SEGMENT_KINDS = {"Role", "ClusterRole", "RoleBinding", "ClusterRoleBinding"}
+# RBAC objects take any path segment as a name ("system:aggregate-to-view"). So does a
+# PodDisruptionBudget: pkg/apis/policy/validation validates its spec only, and
+# kube-apiserver 1.37.2 accepts `Upper_Case` (tests/apiserver/test_differential.py).
+PATH_SEGMENT_KINDS = {
+    "Role",
+    "ClusterRole",
+    "RoleBinding",
+    "ClusterRoleBinding",
+    "PodDisruptionBudget",
+}
+# Read by a client (kind, kubeadm, kubelet, kubectl plugins), never sent to an API server:
+# no metadata.name is owed. Kept in step with tools/cluster_dry_run.CLIENT_CONFIG_GROUPS.
+CLIENT_CONFIG_GROUPS = frozenset(
+    {
+        "kind.x-k8s.io",
+        "kubeadm.k8s.io",
+        "kubelet.config.k8s.io",
+        "kubeproxy.config.k8s.io",
+        "apiserver.config.k8s.io",
+        "kustomize.config.k8s.io",
+        "client.authentication.k8s.io",
+        "audit.k8s.io",
+    }
+)
+# The field parser of robfig/cron (cron.ParseStandard), which the API server validates a
+# CronJob schedule with: numbers, `*`, `?`, ranges, lists, steps, and month and weekday
+# names. croniter also takes `L`, `W`, `#` and `H`, which the server refuses.
+_CRON_TERM = r"(\*|\?|[0-9A-Za-z]+(-[0-9A-Za-z]+)?)(/[0-9]+)?"
+CRON_FIELD = re.compile(rf"^{_CRON_TERM}(,{_CRON_TERM})*$")
+CRON_NAMES = (
+    frozenset(),
+    frozenset(),
+    frozenset(),
+    frozenset(["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"]),
+    frozenset(["sun", "mon", "tue", "wed", "thu", "fri", "sat"]),
+)
 DNS1035_KINDS = {"Service"}
 DNS1123_LABEL_KINDS = {"Namespace"}
 SELECTOR_KINDS = {"Deployment", "ReplicaSet", "StatefulSet", "DaemonSet"}
@@ -108,6 +145,19 @@ def _name_problem(kind: str, name: str) -> str | None:
     return None
 
 
+def name_problem(kind: str, name: str) -> str | None:
+    """What is wrong with ``name`` as the name of a ``kind`` (None: the server takes it)."""
+    return _name_problem(kind, name)
+
+
+def _served(data: dict) -> bool:
+    """An object an API server stores (not a client's configuration file, not a List)."""
+    api_version, kind = str(data.get("apiVersion", "")), data.get("kind")
+    if kind == "List" or (api_version == "v1" and kind == "Config"):
+        return False
+    return api_version.rpartition("/")[0] not in CLIENT_CONFIG_GROUPS
+
+
 def check_names(obj: Obj, emit: Emit) -> None:
     data = obj.data
     kind = obj.kind
@@ -116,10 +166,27 @@ def check_names(obj: Obj, emit: Emit) -> None:
         problem = _name_problem(kind, name)
         if problem:
             emit(("metadata", "name"), RULE_NAME, f'{kind} name "{name}" {problem}')
+    elif name is None and _served(data) and not get(data, ("metadata", "generateName")):
+        where = ("metadata",) if isinstance(data.get("metadata"), dict) else ()
+        emit(
+            where,
+            RULE_MISSING_NAME,
+            f"{kind} has no metadata.name: the API server requires a name (or generateName)",
+        )
+    seen: dict[str, JsonPath] = {}
     for path, container in obj.containers:
         cname = container.get("name")
         if isinstance(cname, str) and _name_problem("Namespace", cname):
             emit((*path, "name"), RULE_NAME, f'container name "{cname}" must be an RFC 1123 label')
+        if isinstance(cname, str) and cname in seen:
+            emit(
+                (*path, "name"),
+                RULE_DUPLICATE_CONTAINER,
+                f'container name "{cname}" is used twice in one pod ({dotted(seen[cname])} '
+                "too): containers and init containers need names unique in their pod",
+            )
+        elif isinstance(cname, str):
+            seen[cname] = path
 
 
 @cache  # The same few keys recur on every document.
@@ -415,8 +482,16 @@ def _schedule_problem(schedule: str) -> str | None:
         return "may not set TZ or CRON_TZ: use spec.timeZone"
     if schedule in CRON_MACROS or re.match(r"^@every \d+(\.\d+)?(ns|us|ms|s|m|h)+", schedule):
         return None
-    if len(schedule.split()) != 5:
+    fields = schedule.split()
+    if len(fields) != 5:
         return "must have five fields (minute hour day-of-month month day-of-week)"
+    for position, text in enumerate(fields):
+        words = {w.lower() for w in re.findall(r"[A-Za-z]+", text)}
+        if not CRON_FIELD.match(text) or not words <= CRON_NAMES[position]:
+            return (
+                f'has "{text}", which the API server\'s cron parser refuses (it takes '
+                "numbers, *, ?, ranges, lists, steps and month or weekday names; not L, W, # or H)"
+            )
     if not croniter.is_valid(schedule):
         return "is not a valid cron expression"
     return None
@@ -425,6 +500,38 @@ def _schedule_problem(schedule: str) -> str | None:
 @cache
 def _zones() -> frozenset[str]:
     return frozenset(zoneinfo.available_timezones())
+
+
+# --- rolling updates ------------------------------------------------------------------------
+
+# (maxSurge, maxUnavailable) the API server fills in when a rolling update leaves one out.
+ROLLING_UPDATE_DEFAULTS = {"Deployment": ("25%", "25%"), "DaemonSet": (0, 1)}
+
+
+def _is_zero(value: Any) -> bool:
+    return value == 0 or (isinstance(value, str) and value.strip() in ("0", "0%"))
+
+
+def check_rolling_update(obj: Obj, emit: Emit) -> None:
+    """maxSurge and maxUnavailable both 0: no pod could ever be replaced."""
+    data = obj.data
+    if obj.kind not in ROLLING_UPDATE_DEFAULTS:
+        return
+    field = "strategy" if obj.kind == "Deployment" else "updateStrategy"
+    strategy = as_dict(get(data, ("spec", field)))
+    if strategy.get("type", "RollingUpdate") != "RollingUpdate":
+        return
+    rolling = as_dict(strategy.get("rollingUpdate"))
+    surge_default, unavailable_default = ROLLING_UPDATE_DEFAULTS[obj.kind]
+    surge = rolling.get("maxSurge", surge_default)
+    unavailable = rolling.get("maxUnavailable", unavailable_default)
+    if _is_zero(surge) and _is_zero(unavailable):
+        emit(
+            ("spec", field, "rollingUpdate", "maxUnavailable"),
+            RULE_ROLLING_UPDATE,
+            f"{obj.kind} rolling update with maxSurge 0 and maxUnavailable 0 can never replace "
+            "a pod; the API server refuses it: let one of them be at least 1 (or 1%)",
+        )
 
 
 # --- Secrets --------------------------------------------------------------------------------
@@ -458,6 +565,7 @@ RULES = (
     check_restart_policy,
     check_cron,
     check_secret_data,
+    check_rolling_update,
     check_resources,
     check_quantities,
     check_volume_mounts,

@@ -20,6 +20,7 @@ from .objects import (
     POD_TEMPLATE_PATHS,
     as_dict,
     as_list,
+    containers,
     get,
     kind_of,
     map_selector_matches,
@@ -41,6 +42,7 @@ RULE_PDB_NO_PODS = "k8s-pdb-selects-nothing"
 RULE_REF_MISSING = "k8s-ref-missing"
 RULE_REF_KEY_MISSING = "k8s-ref-key-missing"
 RULE_PVC_MISSING = "k8s-pvc-missing"
+RULE_TARGET_PORT = "k8s-target-port-unknown"
 
 
 class SetsConfigError(Exception):
@@ -174,6 +176,7 @@ def check_service_selects(
     if not isinstance(selector, dict) or not selector:
         return  # A Service without selector has manually managed endpoints.
     if any(map_selector_matches(selector, labels) for labels in example_set.pod_label_sets()):
+        _check_target_port_names(data, selector, example_set, emit)
         return
     if config.is_external(example_set.name, "Service", name_of(data)):
         return
@@ -184,6 +187,36 @@ def check_service_selects(
         f'Service "{name_of(data)}" selects {shown}, but no pod template carries these labels '
         f"{_outside(example_set.name)}",
     )
+
+
+def _check_target_port_names(
+    data: dict, selector: dict, example_set: ExampleSet, emit: Emit
+) -> None:
+    """A named targetPort must be a port name of a container the Service selects.
+
+    The API server accepts any valid name (it checks objects one by one); the Service then
+    has no endpoints for that port, which is why this is a set rule.
+    """
+    declared: set[str] = set()
+    for document in example_set.documents:
+        labels = pod_labels(document.data)
+        if labels is None or not map_selector_matches(selector, labels):
+            continue
+        for _path, container in containers(document.data):
+            for port in as_list(container.get("ports")):
+                if isinstance(name := as_dict(port).get("name"), str):
+                    declared.add(name)
+    for index, port in enumerate(as_list(get(data, ("spec", "ports")))):
+        target = as_dict(port).get("targetPort")
+        if isinstance(target, str) and not target.isdigit() and target not in declared:
+            shown = ", ".join(sorted(declared)) or "none"
+            emit(
+                ("spec", "ports", index, "targetPort"),
+                RULE_TARGET_PORT,
+                f'Service "{name_of(data)}" targets port name "{target}", but the containers '
+                f"it selects declare port names: {shown}; name the container port so, or "
+                "use the port number",
+            )
 
 
 def _service_ports(service: YamlDocument) -> tuple[set[int], set[str]]:

@@ -15,6 +15,8 @@ from dataclasses import dataclass, replace
 
 import yaml
 
+from examplecheck.kubernetes.apirules import name_problem
+
 from .yamltext import (
     Entry,
     YamlContext,
@@ -468,10 +470,13 @@ def k8s_selector_mismatch(text: str, ctx: Context) -> list[Mutant]:
 
 @operator("api-server", KUBERNETES)
 def k8s_invalid_name(text: str, ctx: Context) -> list[Mutant]:
-    """metadata.name `Upper_Case`: not a DNS-1123 name."""
+    """metadata.name `Upper_Case`: not a DNS-1123 name (kinds whose names are path segments,
+    RBAC objects and PodDisruptionBudgets, take it, so they get no such mutant)."""
     out = []
     for doc in _docs(ctx):
         entry = ctx.yaml.find(doc, ("metadata", "name"))
+        if name_problem(ctx.yaml.kind(doc), "Upper_Case") is None:
+            continue
         if entry and entry.value_is_inline_scalar:
             out.append(_set(ctx, entry, "Upper_Case", "name: Upper_Case", "k8s-invalid-name"))
     return out
@@ -542,12 +547,89 @@ def k8s_job_restart_always(text: str, ctx: Context) -> list[Mutant]:
 
 @operator("api-server", KUBERNETES)
 def k8s_cron_schedule_invalid(text: str, ctx: Context) -> list[Mutant]:
-    """schedule `61 * * * *`: minute 61 does not exist."""
+    """schedule `61 * * * *`: minute 61 does not exist; `0 0 L * *`: croniter takes `L`
+    (last day of the month), the API server's cron parser does not."""
     out = []
     for doc in _docs(ctx):
         entry = ctx.yaml.find(doc, ("spec", "schedule"))
         if entry and ctx.yaml.kind(doc) == "CronJob":
-            out.append(_set(ctx, entry, '"61 * * * *"', "schedule 61 * * * *", "k8s-cron-schedule"))
+            for bad in ("61 * * * *", "0 0 L * *"):
+                out.append(_set(ctx, entry, f'"{bad}"', f"schedule {bad}", "k8s-cron-schedule"))
+    return out
+
+
+@operator("api-server", KUBERNETES)
+def k8s_missing_name(text: str, ctx: Context) -> list[Mutant]:
+    """Delete metadata.name (where metadata holds more): reported on the metadata line."""
+    out = []
+    for doc in _docs(ctx):
+        entry = ctx.yaml.find(doc, ("metadata", "name"))
+        if entry is None or len(entry.parent.value) < 2:
+            continue
+        mutated, parent_start = delete_entry(text, entry)
+        metadata = ctx.yaml.find(doc, ("metadata",))
+        region = {parent_start} | ({metadata.line} if metadata else set())
+        out.append(_m("delete metadata.name", mutated, region, "k8s-missing-name"))
+    return out
+
+
+@operator("api-server", KUBERNETES)
+def k8s_duplicate_container_name(text: str, ctx: Context) -> list[Mutant]:
+    """A second container copied from the first, name and all: reported on the copy's name."""
+    out = []
+    for doc in _docs(ctx):
+        lists = [
+            e for e in ctx.yaml.named("containers", doc) if isinstance(e.value, yaml.SequenceNode)
+        ]
+        if not lists or not lists[0].value.value:
+            continue
+        first = lists[0].value.value[0]
+        if not isinstance(first, yaml.MappingNode) or first.flow_style:
+            continue
+        start, end = first.start_mark.line + 1, last_line(first)
+        lines = text.splitlines(keepends=True)
+        block = lines[start - 1 : end]
+        if not block[-1].endswith("\n"):
+            block[-1] += "\n"
+        mutated = "".join(lines[:end] + block + lines[end:])
+        name_line = next(
+            (k.start_mark.line + 1 for k, _v in first.value if k.value == "name"), start
+        )
+        region = {name_line + len(block)}
+        out.append(_m("copy the first container", mutated, region,
+                      "k8s-duplicate-container-name"))  # fmt: skip
+        break
+    return out
+
+
+@operator("api-server", KUBERNETES)
+def k8s_rolling_update_zero(text: str, ctx: Context) -> list[Mutant]:
+    """A Deployment's maxSurge and maxUnavailable both 0 (set where written, or a
+    `strategy:` added under spec): reported on maxUnavailable, or on the added line."""
+    out = []
+    for doc in _docs(ctx):
+        if ctx.yaml.kind(doc) != "Deployment":
+            continue
+        surge = ctx.yaml.find(doc, ("spec", "strategy", "rollingUpdate", "maxSurge"))
+        unavailable = ctx.yaml.find(doc, ("spec", "strategy", "rollingUpdate", "maxUnavailable"))
+        if (
+            surge
+            and unavailable
+            and surge.value_is_inline_scalar
+            and unavailable.value_is_inline_scalar
+        ):
+            mutated = replace_span(replace_span(text, surge.value, "0"), unavailable.value, "0")
+            out.append(_m("maxSurge: 0 and maxUnavailable: 0", mutated, {unavailable.line},
+                          "k8s-rolling-update-zero"))  # fmt: skip
+        elif ctx.yaml.find(doc, ("spec", "strategy")) is None:
+            spec = ctx.yaml.find(doc, ("spec",))
+            if spec is None or not isinstance(spec.value, yaml.MappingNode):
+                continue
+            indent = " " * spec.value.value[0][0].start_mark.column
+            line = f"{indent}strategy: {{rollingUpdate: {{maxSurge: 0, maxUnavailable: 0}}}}"
+            mutated = insert_after(text, spec.line, line)
+            out.append(_m("add strategy with maxSurge 0 and maxUnavailable 0", mutated,
+                          {spec.line + 1}, "k8s-rolling-update-zero"))  # fmt: skip
     return out
 
 
@@ -729,6 +811,19 @@ def set_service_selects_nothing(text: str, ctx: Context) -> list[Mutant]:
                 out += _selector_label_mutant(
                     ctx, doc, selector, "Service selector", "k8s-service-selects-nothing"
                 )
+    return out
+
+
+@operator("set-reference", KUBERNETES)
+def set_service_target_port_unknown(text: str, ctx: Context) -> list[Mutant]:
+    """A Service's targetPort renamed to `htpp`, a name no selected container declares."""
+    out = []
+    for doc in _docs(ctx):
+        if ctx.yaml.kind(doc) != "Service" or ctx.yaml.find(doc, ("spec", "selector")) is None:
+            continue
+        for entry in _inline_scalars(ctx, "targetPort", doc):
+            out.append(_set(ctx, entry, "htpp", "targetPort: htpp", "k8s-target-port-unknown"))
+            break
     return out
 
 
