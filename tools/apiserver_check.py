@@ -33,7 +33,7 @@ from pathlib import Path
 
 from examplecheck.apiserver.answers import RULE_REJECTED, findings_for
 from examplecheck.apiserver.binaries import Binaries, BuildError, build
-from examplecheck.apiserver.client import DRY_RUN_HIDES, ApiClient
+from examplecheck.apiserver.client import DRY_RUN_HIDES, Answer, ApiClient
 from examplecheck.apiserver.server import LocalServer, ServerError
 from examplecheck.findings import Finding, Report, Severity
 from examplecheck.report import FORMATS, render
@@ -118,6 +118,16 @@ class ServerCheck:
         self.tool = tool
         self.root = root
 
+    def findings(self, answer: Answer, item: Placed) -> list[Finding]:
+        return findings_for(
+            answer,
+            item.obj,
+            path=item.path,
+            document=item.document,
+            prefix=item.prefix,
+            tool=self.tool,
+        )
+
     def setup(self, placed: list[Placed]) -> tuple[list[Finding], list[dict]]:
         """Namespaces and CRDs for real (kept), then SETUP_THEN kinds for real (to delete)."""
         findings: list[Finding] = []
@@ -131,14 +141,7 @@ class ServerCheck:
                     continue
                 answer = self.client.apply(item.obj)
                 if not answer.accepted:
-                    findings += findings_for(
-                        answer,
-                        item.obj,
-                        path=item.path,
-                        document=item.document,
-                        prefix=item.prefix,
-                        tool=self.tool,
-                    )
+                    findings += self.findings(answer, item)
                     continue
                 if item.obj["kind"] == "Namespace":
                     self.client.ensure_default_service_account(item.obj["metadata"]["name"])
@@ -186,14 +189,7 @@ class ServerCheck:
                 answer = self.client.dry_run(item.obj)
                 if answer.accepted and item.obj.get("kind") in DRY_RUN_HIDES:
                     answer = self.client.create_in_throwaway(item.obj)
-                result.findings += findings_for(
-                    answer,
-                    item.obj,
-                    path=item.path,
-                    document=item.document,
-                    prefix=item.prefix,
-                    tool=self.tool,
-                )
+                result.findings += self.findings(answer, item)
             done = self.kubectl.apply(files, dry_run=True)
             result.kubectl_ok = done.returncode == 0
             result.kubectl_output = (done.stdout + done.stderr).strip()

@@ -27,25 +27,14 @@ from pathlib import Path
 
 import yaml
 
+from examplecheck.client_config import CLIENT_CONFIG_GROUPS
+
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLES = "examples"
 MANIFEST_SUFFIXES = (".yaml", ".yml")
 CHART_FILE = "Chart.yaml"
 KUSTOMIZATION_FILES = ("kustomization.yaml", "kustomization.yml", "Kustomization")
 
-# Read by a client (kind, kubeadm, kubelet, kubectl plugins), never sent to an API server.
-CLIENT_CONFIG_GROUPS = frozenset(
-    {
-        "kind.x-k8s.io",
-        "kubeadm.k8s.io",
-        "kubelet.config.k8s.io",
-        "kubeproxy.config.k8s.io",
-        "apiserver.config.k8s.io",
-        "kustomize.config.k8s.io",
-        "client.authentication.k8s.io",
-        "audit.k8s.io",
-    }
-)
 # Applied for real before the dry run, in this order: admission of other objects reads them.
 SETUP_FIRST = ("Namespace", "CustomResourceDefinition")
 SETUP_THEN = ("ServiceAccount", "PriorityClass", "RuntimeClass", "LimitRange", "ResourceQuota")

@@ -31,7 +31,7 @@ from .schemacheck import (
     tool_error_findings,
 )
 from .schemas import SchemaIndex, SchemaSetMissing, ensure_cache
-from .violations import RULE_NOT_A_RESOURCE, merge_to_findings, version_span
+from .violations import RULE_NOT_A_RESOURCE, RULE_UNKNOWN_KIND, merge_to_findings, version_span
 
 __all__ = ["ENGINES", "KubernetesResult", "check_kubernetes"]
 
@@ -94,6 +94,7 @@ def check_kubernetes(
     metadata_label = f"{METADATA_TOOL} (Kubernetes {span}): CRD metadata only (ObjectMeta)"
     targets: list[Target] = []
     custom: list[YamlDocument] = []
+    unknown: set[int] = set()  # documents already refused as no resource or an unknown kind
     for document in documents:
         data = document.data
         api_version = data.get("apiVersion") if isinstance(data, dict) else None
@@ -104,6 +105,7 @@ def check_kubernetes(
                 Finding(document.path, document.line, 1, Severity.ERROR, RULE_NOT_A_RESOURCE,
                         tool, message)
             )  # fmt: skip
+            unknown.add(id(document))
             continue
         labels = checked_by[document.path]
         if declared(crds, api_version, kind):
@@ -115,6 +117,8 @@ def check_kubernetes(
         lookup = planner.lookup(api_version, kind)
         if lookup.rule:
             findings.append(planner.finding(document, lookup, tool))
+            if lookup.rule == RULE_UNKNOWN_KIND:
+                unknown.add(id(document))
         if lookup.paths:
             targets.append(Target(document, lookup.paths))
 
@@ -141,7 +145,7 @@ def check_kubernetes(
 
     for document in documents:
         if isinstance(document.data, dict):
-            findings.extend(check_document(document))
+            findings.extend(check_document(document, known_kind=id(document) not in unknown))
             labels = checked_by[document.path]
             _add(labels, API_LABEL)
             _add(labels, SET_LABEL)

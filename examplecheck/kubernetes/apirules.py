@@ -21,6 +21,7 @@ from typing import Any
 
 from croniter import croniter
 
+from ..client_config import CLIENT_CONFIG_GROUPS
 from ..findings import Finding, Severity
 from ..yamlload import YamlDocument
 from .crossfield import check_hpa_replicas, check_pdb_bounds, check_volume_mounts
@@ -71,20 +72,6 @@ PATH_SEGMENT_KINDS = {
     "ClusterRoleBinding",
     "PodDisruptionBudget",
 }
-# Read by a client (kind, kubeadm, kubelet, kubectl plugins), never sent to an API server:
-# no metadata.name is owed. Kept in step with tools/cluster_dry_run.CLIENT_CONFIG_GROUPS.
-CLIENT_CONFIG_GROUPS = frozenset(
-    {
-        "kind.x-k8s.io",
-        "kubeadm.k8s.io",
-        "kubelet.config.k8s.io",
-        "kubeproxy.config.k8s.io",
-        "apiserver.config.k8s.io",
-        "kustomize.config.k8s.io",
-        "client.authentication.k8s.io",
-        "audit.k8s.io",
-    }
-)
 # The field parser of robfig/cron (cron.ParseStandard), which the API server validates a
 # CronJob schedule with: numbers, `*`, `?`, ranges, lists, steps, and month and weekday
 # names. croniter also takes `L`, `W`, `#` and `H`, which the server refuses.
@@ -105,14 +92,20 @@ NODE_PORT_RANGE = (30000, 32767)  # The default of kube-apiserver --service-node
 PROBES = ("livenessProbe", "readinessProbe", "startupProbe")
 
 
-def check_document(document: YamlDocument) -> list[Finding]:
-    """All API-server rules for one Kubernetes document."""
+def check_document(document: YamlDocument, *, known_kind: bool = True) -> list[Finding]:
+    """All API-server rules for one Kubernetes document.
+
+    ``known_kind=False``: the document has no string apiVersion and kind, or a kind no schema
+    or CRD declares. It already has its error for that; that it has no name says nothing more.
+    """
     findings: list[Finding] = []
     data = document.data
     if not isinstance(data, dict):
         return findings
 
     def emit(path: JsonPath, rule: str, message: str, key: str | None = None) -> None:
+        if rule == RULE_MISSING_NAME and not known_kind:
+            return
         line, column = document.locate(list(path), key)
         findings.append(Finding(document.path, line, column, Severity.ERROR, rule, TOOL, message))
 
