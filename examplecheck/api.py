@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from .catalogue import UnregisteredRule, require_registered
 from .config import ConfigError, load_config
 from .discover import UsageError
 from .findings import Report
@@ -27,4 +28,9 @@ def check_paths(
     turns each into exit status 2.
     """
     config = load_config(root, kubernetes_versions)
-    return run(paths, config, kubernetes_checker=kubernetes_checker)
+    report = run(paths, config, kubernetes_checker=kubernetes_checker)
+    try:
+        require_registered(report.findings)
+    except UnregisteredRule as exc:
+        raise CheckerCouldNotRun(str(exc)) from exc
+    return report

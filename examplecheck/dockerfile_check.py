@@ -13,9 +13,39 @@ import re
 
 import dockerfile
 
-from .findings import Finding, Severity
+from .findings import Finding
+from .rules import Rule, RuleSet
 
 TOOL = "buildkit-parser"
+BUILDKIT = RuleSet(
+    TOOL,
+    applies_to=("dockerfile",),
+    title_ko="Dockerfile(BuildKit 파서)",
+    title_en="Dockerfiles (the BuildKit parser)",
+)
+DOCKERFILE_SYNTAX = BUILDKIT.rule(
+    "dockerfile-syntax",
+    ko="`docker build`가 쓰는 BuildKit 파서가 Dockerfile을 읽지 못합니다.",
+    en="BuildKit's parser, which docker build uses, cannot parse the Dockerfile.",
+    fix_ko="메시지가 가리키는 줄의 명령과 줄 바꿈(`\\`), 히어독을 확인합니다.",
+    fix_en="Check the instruction, line continuations (\\) and heredocs on the line named.",
+)
+DOCKERFILE_UNKNOWN_INSTRUCTION = BUILDKIT.rule(
+    "dockerfile-unknown-instruction",
+    ko="BuildKit이 모르는 명령입니다. 파서는 받아들이지만 `docker build`가 그 줄에서 실패합니다.",
+    en="An instruction BuildKit does not know; the parser takes it, docker build fails on it.",
+    fix_ko="명령 이름의 철자를 고칩니다(`FROM`, `RUN`, `COPY`, `CMD` …).",
+    fix_en="Correct the instruction's spelling (FROM, RUN, COPY, CMD ...).",
+)
+DOCKERFILE_EXEC_FORM = BUILDKIT.rule(
+    "dockerfile-exec-form-invalid",
+    ko="exec 형식(`[\"a\", \"b\"]`)처럼 보이지만 올바른 JSON 배열이 아닙니다. Docker는 경고 없이 "
+    "셸 형식(`/bin/sh -c`)으로 실행합니다.",
+    en='It looks like exec form (["a", "b"]) but is no valid JSON array; Docker silently runs it '
+    "as a shell command (/bin/sh -c).",
+    fix_ko="큰따옴표를 쓰고 요소마다 쉼표로 나눈 JSON 배열로 씁니다.",
+    fix_en="Write a JSON array with double quotes and commas between the elements.",
+)
 KNOWN_INSTRUCTIONS = frozenset(dockerfile.all_cmds())
 # Instructions whose arguments may be a JSON array (exec form).
 EXEC_FORM_INSTRUCTIONS = frozenset(
@@ -35,7 +65,7 @@ def check(text: str, display: str) -> tuple[list[Finding], list[dockerfile.Comma
         match = _LINE_NUMBER.search(str(exc))
         line = int(match.group(1)) if match else 1
         message = f"BuildKit cannot parse: {exc}"
-        return [_finding(display, line, 1, "dockerfile-syntax", message)], []
+        return [_finding(display, line, 1, DOCKERFILE_SYNTAX, message)], []
     lines = text.splitlines()
     findings: list[Finding] = []
     for command in commands:
@@ -47,7 +77,7 @@ def check(text: str, display: str) -> tuple[list[Finding], list[dockerfile.Comma
                     display,
                     command.start_line,
                     _column_of(raw, command.cmd),
-                    "dockerfile-unknown-instruction",
+                    DOCKERFILE_UNKNOWN_INSTRUCTION,
                     f"unknown instruction {command.cmd!r}; BuildKit knows "
                     + ", ".join(sorted(i.upper() for i in KNOWN_INSTRUCTIONS)),
                 )
@@ -80,7 +110,7 @@ def _broken_exec_form(command: dockerfile.Command, raw: str, display: str) -> li
             display,
             command.start_line,
             _column_of(raw, "["),
-            "dockerfile-exec-form-invalid",
+            DOCKERFILE_EXEC_FORM,
             f"{command.cmd} looks like exec form but {reason}; Docker silently runs "
             f"it as a shell command (/bin/sh -c '{rest}')",
         )
@@ -106,5 +136,5 @@ def _column_of(raw: str, word: str) -> int:
     return index + 1 if index >= 0 else 1
 
 
-def _finding(display: str, line: int, column: int, rule: str, message: str) -> Finding:
-    return Finding(display, line, column, Severity.ERROR, rule, TOOL, message)
+def _finding(display: str, line: int, column: int, rule: Rule, message: str) -> Finding:
+    return rule.finding(display, line, column, message)

@@ -11,9 +11,28 @@ from pathlib import Path
 
 from .conffile import load_mapping
 from .findings import Finding, Severity
-from .tools import CheckerCouldNotRun, ToolTimeout, find_tool, run_tool
+from .rules import Rule, RuleSet
+from .shellcheck import SHELLCHECK_CODES
+from .tools import TOOL_FAILED, TOOL_TIMEOUT, CheckerCouldNotRun, ToolTimeout, find_tool, run_tool
 
 TOOL = "hadolint"
+HADOLINT = RuleSet(TOOL, applies_to=("dockerfile",), title_ko="Dockerfile(hadolint)", title_en="Dockerfiles (hadolint)")
+HADOLINT_CODES = HADOLINT.rule(
+    "hadolint",
+    levels=(Severity.ERROR, Severity.WARNING, Severity.INFO),
+    family=r"(?P<code>DL\d{4})",
+    docs_url="https://github.com/hadolint/hadolint/wiki/{code}",
+    ko="hadolint의 Dockerfile 규칙(`DL` 코드)입니다. `RUN` 명령의 셸 코드는 hadolint가 ShellCheck로 "
+    "검사하며 그 결과는 ShellCheck의 `SC` 코드로 나옵니다. 심각도는 hadolint가 정하고 "
+    "`conf/hadolint.yaml`이 조정합니다.",
+    en="hadolint's Dockerfile rules (DL codes); hadolint checks RUN's shell code with ShellCheck, "
+    "whose findings keep their SC codes. hadolint decides the severity, conf/hadolint.yaml "
+    "adjusts it.",
+    fix_ko="코드의 hadolint 위키 페이지가 설명하는 대로 고칩니다. 일부러 어기는 줄에는 "
+    "`# hadolint ignore=DL3008`처럼 이유와 함께 적습니다.",
+    fix_en="Fix it as the code's hadolint wiki page says; where breaking it is deliberate, add "
+    "# hadolint ignore=<code> with a reason.",
+)
 _LEVELS = {
     "error": Severity.ERROR,
     "warning": Severity.WARNING,
@@ -54,7 +73,7 @@ def check(
         try:
             output = run_tool(command, timeout=timeout, cwd=cwd)
         except ToolTimeout as exc:
-            return [_whole_file(i.display, "tool-timeout", str(exc)) for i in inputs]
+            return [_whole_file(i.display, TOOL_TIMEOUT, str(exc)) for i in inputs]
     if _CONFIG_REFUSED in output.stderr:  # hadolint then runs as if it had no config at all
         reason = _config_reason(output.stderr)
         raise CheckerCouldNotRun(f"{shown}: hadolint cannot use it: {reason}")
@@ -123,7 +142,7 @@ def parse_output(
         problems = None
     if not isinstance(problems, list) or returncode not in (0, 1):
         reason = (stderr.strip().splitlines() or [f"exit status {returncode}"])[0]
-        return [_whole_file(i.display, "tool-failed", f"hadolint failed: {reason}") for i in inputs]
+        return [_whole_file(i.display, TOOL_FAILED, f"hadolint failed: {reason}") for i in inputs]
     by_path = {str(i.path): i for i in inputs}
     findings = []
     for problem in problems:
@@ -132,19 +151,22 @@ def parse_output(
             continue
         line = int(problem.get("line") or 0)
         message = str(problem.get("message", "")).replace("\n", "; ")
+        code = str(problem.get("code", ""))
+        # RUN's shell code: hadolint runs ShellCheck, whose codes are ShellCheck's rules.
+        family = SHELLCHECK_CODES if code.startswith("SC") else HADOLINT_CODES
         findings.append(
-            Finding(
+            family.finding(
                 target.display,
                 line,
                 int(problem.get("column") or 1),
-                _LEVELS.get(str(problem.get("level")), Severity.ERROR),
-                str(problem.get("code", "hadolint")),
-                TOOL,
                 message,
+                severity=_LEVELS.get(str(problem.get("level")), Severity.ERROR),
+                member=code,
+                tool=TOOL,
             )
         )
     return findings
 
 
-def _whole_file(display: str, rule: str, message: str) -> Finding:
-    return Finding(display, 0, 0, Severity.ERROR, rule, TOOL, message)
+def _whole_file(display: str, rule: Rule, message: str) -> Finding:
+    return rule.finding(display, 0, 0, message, tool=TOOL)

@@ -14,10 +14,31 @@ from typing import Any
 
 from .discover import display_path
 from .findings import Finding, Severity
+from .rules import Rule, RuleSet
 from .tools import CheckerCouldNotRun
 from .yamlload import YamlDocument, load_yaml
 
 TOOL = "helm"
+HELM = RuleSet(TOOL, applies_to=("helm-chart", "helm-template"), title_ko="Helm 차트", title_en="Helm charts")
+HELM_LINT = HELM.rule(
+    "helm-lint",
+    levels=(Severity.WARNING, Severity.INFO),
+    ko="`helm lint --strict`가 차트에서 문제를 찾았습니다(`values.yaml`과 `values-*.yaml` 각각으로). "
+    "메시지는 Helm의 문장 그대로입니다.",
+    en="helm lint --strict found a problem in the chart (with values.yaml and with each "
+    "values-*.yaml); the message is Helm's own.",
+    fix_ko="메시지가 가리키는 템플릿이나 values 파일의 줄을 고칩니다.",
+    fix_en="Fix the template or values line the message names.",
+)
+HELM_RENDER = HELM.rule(
+    "helm-render",
+    ko="`helm template`이 차트를 렌더링하지 못했습니다(닫히지 않은 `{{`, 없는 값, 함수 오류 …). "
+    "렌더링된 매니페스트의 문제는 쿠버네티스 규칙으로 템플릿의 줄에 나옵니다.",
+    en="helm template could not render the chart (an unclosed {{, a missing value, a function "
+    "error ...); problems of the rendered manifests come as Kubernetes rules on template lines.",
+    fix_ko="메시지가 가리키는 템플릿의 줄을 고칩니다.",
+    fix_en="Fix the template line the message names.",
+)
 RELEASE_NAME = "example"
 NAMESPACE = "default"
 # Helm names a template position "<chart>/templates/x.yaml:4" or "<chart>/templates/x.yaml:6:15".
@@ -193,9 +214,7 @@ def _check_values_set(
             manifests = chart.render(user_values, name=RELEASE_NAME, namespace=NAMESPACE)
     except helm.HelmError as exc:
         if not lint_failed:  # lint renders too; its message already names the template
-            finding = _positioned(
-                str(exc), chart_dir, root, chart_display, Severity.ERROR, "helm-render"
-            )
+            finding = _positioned(str(exc), chart_dir, root, chart_display, None, HELM_RENDER)
             findings.append(_at_schema_pointer(finding, str(exc), values))
         return _ValuesSetResult(findings, render)
     findings.extend(_load_rendered(manifests, chart_dir, root, render, tuple(values)))
@@ -316,7 +335,7 @@ def _template_path(name: str, chart_dir: Path) -> Path:
 def _lint_finding(message: dict, chart_dir: Path, root: Path, chart_display: str) -> Finding:
     severity = _LINT_SEVERITY.get(int(message.get("severity") or 0), Severity.INFO)
     text = str(message.get("error", ""))
-    finding = _positioned(text, chart_dir, root, chart_display, severity, "helm-lint")
+    finding = _positioned(text, chart_dir, root, chart_display, severity, HELM_LINT)
     if finding.path != chart_display:
         return finding
     path = str(message.get("path") or "")
@@ -324,8 +343,8 @@ def _lint_finding(message: dict, chart_dir: Path, root: Path, chart_display: str
     if not target.is_file():
         return finding
     line, column = _field_position(target, text)
-    return Finding(
-        display_path(target, root), line, column, severity, "helm-lint", TOOL, finding.message
+    return HELM_LINT.finding(
+        display_path(target, root), line, column, finding.message, severity=severity
     )
 
 
@@ -347,21 +366,20 @@ def _field_position(path: Path, message: str) -> tuple[int, int]:
 
 
 def _positioned(
-    text: str, chart_dir: Path, root: Path, chart_display: str, severity: Severity, rule: str
-) -> Finding:
+    text: str, chart_dir: Path, root: Path, chart_display: str, severity: Severity | None,
+    rule: Rule,
+) -> Finding:  # fmt: skip
     """A Helm message naming ``<chart>/templates/x.yaml:L[:C]`` goes there, else Chart.yaml."""
     flat = " ".join(part.strip() for part in text.splitlines() if part.strip())
     match = _POSITION.search(text)
     if match:
         target = chart_dir / match.group(2)
         if target.is_file():
-            return Finding(
+            return rule.finding(
                 display_path(target, root),
                 int(match.group(3)),
                 int(match.group(4) or 1),
-                severity,
-                rule,
-                TOOL,
                 flat,
+                severity=severity,
             )
-    return Finding(chart_display, 0, 0, severity, rule, TOOL, flat)
+    return rule.finding(chart_display, 0, 0, flat, severity=severity)

@@ -15,11 +15,31 @@ from pathlib import Path
 
 from .conffile import load_problem
 from .config import ConfigError
-from .findings import Finding, Severity
+from .findings import Finding
+from .rules import RuleSet
 from .yamlload import YamlDocument, load_yaml
 
 TOOL = "examplecheck"
-RULE = "image-unknown"
+IMAGES = RuleSet(
+    TOOL,
+    applies_to=("kubernetes", "compose", "dockerfile", "helm-chart", "page"),
+    title_ko="이미지",
+    title_en="Images",
+)
+RULE = IMAGES.rule(
+    "image-unknown",
+    ko="매니페스트, Compose 파일, Dockerfile의 `FROM`, Helm 차트의 values, 페이지의 `docker run`·"
+    "`docker pull`·`kubectl run --image` 같은 명령이 핸드북이 빌드하는 이미지도 아니고 "
+    "`conf/images.yaml`에 없는 이미지(또는 없는 태그)를 가리킵니다. 독자가 적용하면 ImagePullBackOff로 "
+    "끝납니다.",
+    en="A manifest, Compose file, Dockerfile FROM, chart value or page command names an image that "
+    "the handbook neither builds nor lists in conf/images.yaml (or a tag it does not list): "
+    "applied, it ends in ImagePullBackOff.",
+    fix_ko="핸드북 앱이면 `ghcr.io/<저장소>/myapp:<태그>`를, 공개 이미지면 `conf/images.yaml`에 태그와 "
+    "다이제스트, 출처를 기록한 뒤 씁니다.",
+    fix_en="Use the handbook's own ghcr.io image, or record the public image's tag, digest and "
+    "source in conf/images.yaml first.",
+)
 CONF = "conf/images.yaml"
 DOCKER_HUB = "docker.io"
 _DIGEST = re.compile(r"^sha256:[0-9a-f]{64}$")
@@ -161,15 +181,7 @@ def check(references: Iterable[Reference], known: KnownImages) -> list[Finding]:
         message = known.problem(reference)
         if message is not None:
             findings.append(
-                Finding(
-                    reference.path,
-                    reference.line,
-                    reference.column,
-                    Severity.ERROR,
-                    RULE,
-                    TOOL,
-                    message,
-                )
+                RULE.finding(reference.path, reference.line, reference.column, message)
             )
     return findings
 

@@ -23,10 +23,22 @@ from .discover import display_path
 from .findings import Finding, Severity
 from .helm_chart import RenderedTemplate, ValuesFile
 from .helm_chart import remap as remap_rendered
-from .tools import CheckerCouldNotRun, ToolTimeout, run_tool
+from .rules import Rule, RuleSet
+from .tools import TOOL_TIMEOUT, CheckerCouldNotRun, ToolTimeout, run_tool
 from .yamlload import YamlDocument, load_yaml
 
 TOOL = "kustomize"
+KUSTOMIZE = RuleSet(TOOL, applies_to=("kustomization",), title_ko="Kustomize", title_en="Kustomize")
+KUSTOMIZE_BUILD = KUSTOMIZE.rule(
+    "kustomize-build",
+    ko="`kustomize build`가 kustomization을 렌더링하지 못했습니다(없는 리소스나 패치, 맞지 않는 패치 "
+    "대상 …). 렌더링된 매니페스트의 문제는 쿠버네티스 규칙으로 원래 리소스나 패치의 줄에 나옵니다.",
+    en="kustomize build could not render the kustomization (a missing resource or patch, a patch "
+    "target that matches nothing ...); problems of the rendered manifests come as Kubernetes "
+    "rules on the resource or patch lines.",
+    fix_ko="메시지가 가리키는 `kustomization.yaml`의 항목이나 파일을 고칩니다.",
+    fix_en="Fix the kustomization.yaml entry or file the message names.",
+)
 # The version noxfile.py go-installs (GO_TOOLS); `kubectl kustomize` bundles its own.
 PINNED = "sigs.k8s.io/kustomize/kustomize/v5@v5.8.2"
 FILE_NAMES = frozenset({"kustomization.yaml", "kustomization.yml", "Kustomization"})
@@ -143,7 +155,7 @@ def build(binary: Binary, kustomization: Path, data: Any, root: Path, *, timeout
         try:
             output = run_tool([*binary.command, str(wrapper)], timeout=timeout)
         except ToolTimeout as exc:
-            render.findings.append(_finding(display, 0, 0, "tool-timeout", str(exc)))
+            render.findings.append(_finding(display, 0, 0, TOOL_TIMEOUT, str(exc)))
             return render
         if output.returncode != 0:
             message = " ".join(output.stderr.split()) or f"exit status {output.returncode}"
@@ -153,7 +165,7 @@ def build(binary: Binary, kustomization: Path, data: Any, root: Path, *, timeout
             inner = message.rfind(_HOP)  # the innermost cause, not the wrapper's outer hops
             message = message[inner:] if inner > 0 else message
             render.findings.append(
-                _finding(display, line, 1 if line else 0, "kustomize-build", message)
+                _finding(display, line, 1 if line else 0, KUSTOMIZE_BUILD, message)
             )
             return render
         by_source = _by_source(output.stdout, wrapper, kustomization)
@@ -328,5 +340,5 @@ def _list(value: Any) -> list[Any]:
     return value if isinstance(value, list) else []
 
 
-def _finding(display: str, line: int, column: int, rule: str, message: str) -> Finding:
-    return Finding(display, line, column, Severity.ERROR, rule, TOOL, message)
+def _finding(display: str, line: int, column: int, rule: Rule, message: str) -> Finding:
+    return rule.finding(display, line, column, message, tool=TOOL)

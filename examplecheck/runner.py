@@ -46,10 +46,70 @@ from .classify import (
 from .config import Config, ListedFile
 from .discover import discover, display_path
 from .findings import Finding, Report, Severity
-from .tools import CheckerCouldNotRun
-from .yamlload import YamlDocument
+from .rules import RuleSet
+from .tools import TOOL_FAILED, TOOL_MISSING, TOOL_TIMEOUT, CheckerCouldNotRun
+from .yamlload import YAML_ALIAS_LIMIT, YAML_DEPTH_LIMIT, YAML_SYNTAX, YamlDocument
 
 TOOL = "examplecheck"
+RUN_RULES = RuleSet(
+    TOOL,
+    applies_to=("every file",),
+    title_ko="예제 파일과 검사기",
+    title_en="Example files and the checker",
+)
+STALE_EXCEPTION = RUN_RULES.rule(
+    "stale-exception",
+    ko="`conf/exceptions.yaml`의 항목이 검사한 경로 안의 어떤 파일과도 맞지 않습니다. 낡은 예외는 "
+    "새 파일을 몰래 빼놓을 수 있어 오류입니다.",
+    en="An entry of conf/exceptions.yaml matches no file under the checked paths; a stale "
+    "exception could silently exempt a new file.",
+    fix_ko="항목을 지우거나 경로를 고칩니다.",
+    fix_en="Remove the entry or correct its path.",
+)
+UNCLASSIFIED_FILE = RUN_RULES.rule(
+    "unclassified-file",
+    ko="매니페스트, Compose 파일, Dockerfile, 셸 스크립트, Python, YAML, 페이지 중 아무것도 아니고, 다른 "
+    "예제가 읽는 입력도 아닙니다. 아무 도구도 검사하지 않는 파일은 둘 수 없습니다.",
+    en="Not a manifest, Compose file, Dockerfile, shell script, Python, YAML or page, and no "
+    "example refers to it: no file may go unchecked silently.",
+    fix_ko="`conf/exceptions.yaml`의 `data:`(다른 예제의 입력) 또는 `unchecked:`(검사하지 않는 파일)에 "
+    "이유와 함께 적습니다.",
+    fix_en="List it in conf/exceptions.yaml under data: (an input) or unchecked:, with a reason.",
+)
+OBJECT_INCOMPLETE = RUN_RULES.rule(
+    "kubernetes-object-incomplete",
+    ko="쿠버네티스 매니페스트 파일의 문서에 `apiVersion`이나 `kind`가 없어 아무것도 검사할 수 "
+    "없습니다.",
+    en="A document of a Kubernetes manifest file has no apiVersion or kind, so nothing could "
+    "check it.",
+    fix_ko="문서마다 `apiVersion`과 `kind`를 적습니다.",
+    fix_en="Give every document an apiVersion and a kind.",
+)
+NOT_A_MAPPING = RUN_RULES.rule(
+    "yaml-not-a-mapping",
+    ko="YAML 문서가 매핑이 아니라 목록이나 값 하나입니다. 쿠버네티스 객체도, Compose 파일도, 설정 "
+    "파일도 될 수 없습니다.",
+    en="A YAML document is a list or a scalar, not a mapping: no Kubernetes object, Compose file "
+    "or settings file.",
+    fix_ko="최상위를 `키: 값` 매핑으로 씁니다.",
+    fix_en="Make the top level a key: value mapping.",
+)
+JSON_SYNTAX = RUN_RULES.rule(
+    "json-syntax",
+    tool="json",
+    applies_to=("json",),
+    ko="JSON으로 읽을 수 없습니다.",
+    en="The file is not valid JSON.",
+    fix_ko="메시지의 줄과 열을 고칩니다(끝의 쉼표, 작은따옴표, 주석은 JSON에서 쓸 수 없습니다).",
+    fix_en="Fix the line and column named (no trailing commas, single quotes or comments in JSON).",
+)
+CHECKER_CRASH = RUN_RULES.rule(
+    "checker-crash",
+    ko="검사기가 이 파일에서 예상하지 못한 예외로 멈췄습니다. 파일보다 검사기의 결함일 가능성이 큽니다.",
+    en="The checker failed on this file with an unexpected exception: most likely a checker bug.",
+    fix_ko="메시지와 파일을 이슈로 알려 주십시오.",
+    fix_en="Please report it with the message and the file.",
+)
 CRASHED = "crashed"  # classification itself failed: reported once as checker-crash
 KubernetesChecker = Callable[..., Any]
 # `kubectl create configmap --from-file=key=path`, `--from-env-file`, `docker run --env-file`.
@@ -150,13 +210,10 @@ class _Run:
                 in_scope = any(s in ("", ".") or matches(entry.pattern, s) for s in scopes)
                 if in_scope and not any(matches(d, entry.pattern) for d in displays):
                     self.report.findings.append(
-                        Finding(
+                        STALE_EXCEPTION.finding(
                             self.config.exceptions_file,
                             entry.line,
                             1,
-                            Severity.ERROR,
-                            "stale-exception",
-                            TOOL,
                             f"`{section}` entry {entry.pattern!r} matches no file: remove it",
                         )
                     )
@@ -192,7 +249,7 @@ class _Run:
             self.referenced |= files
             for document in example.documents:
                 self.image_references.extend(image_references.compose_references(document))
-            if not any(f.rule == "compose-unchecked" for f in findings):
+            if not any(f.rule == docker_compose.COMPOSE_UNCHECKED.id for f in findings):
                 self._ran(example.display, docker_compose.TOOL)
         elif example.kind == DOCKERFILE:
             self._dockerfile(example, text)
@@ -217,7 +274,7 @@ class _Run:
         if self._yamllint_config is None:  # parsed once per run
             self._yamllint_config = yamllint_check.load_config(self.config.yamllint_config)
         config = self._yamllint_config
-        has_syntax = any(f.rule == "yaml-syntax" for f in example.load_findings)
+        has_syntax = any(f.rule == YAML_SYNTAX.id for f in example.load_findings)
         self.report.extend(
             yamllint_check.lint(text, example.display, config, has_syntax_finding=has_syntax)
         )
@@ -232,13 +289,10 @@ class _Run:
             mapping = data if isinstance(data, dict) else {}
             missing = [k for k in ("apiVersion", "kind") if not mapping.get(k)]
             self.report.findings.append(
-                Finding(
+                OBJECT_INCOMPLETE.finding(
                     example.display,
                     document.line,
                     1,
-                    Severity.ERROR,
-                    "kubernetes-object-incomplete",
-                    TOOL,
                     f"document {document.index + 1} has no {' or '.join(missing)}: "
                     "not a Kubernetes object, so nothing could check it",
                 )
@@ -262,9 +316,7 @@ class _Run:
             json.loads(text)
         except ValueError as exc:
             line, column = getattr(exc, "lineno", 1), getattr(exc, "colno", 1)
-            finding = Finding(
-                example.display, line, column, Severity.ERROR, "json-syntax", "json", str(exc)
-            )
+            finding = JSON_SYNTAX.finding(example.display, line, column, str(exc))
             self.report.findings.append(finding)
         self._ran(example.display, "json")
 
@@ -288,13 +340,10 @@ class _Run:
                 example.kind = DATA
                 continue
             self.report.findings.append(
-                Finding(
+                UNCLASSIFIED_FILE.finding(
                     example.display,
                     0,
                     0,
-                    Severity.ERROR,
-                    "unclassified-file",
-                    TOOL,
                     "not a Kubernetes manifest, Compose file, Dockerfile, shell script, Python, "
                     "YAML or page, and no example refers to it: list it in conf/exceptions.yaml "
                     "(`data:` or `unchecked:`) with a reason",
@@ -358,7 +407,7 @@ class _Run:
                 self._crash(display, exc)
             return
         self.report.extend(findings)
-        failed = {f.path for f in findings if f.rule in ("tool-failed", "tool-timeout")}
+        failed = {f.path for f in findings if f.rule in (TOOL_FAILED.id, TOOL_TIMEOUT.id)}
         for display in _unique(displays):
             if display not in failed:
                 self._ran(display, tool)
@@ -426,13 +475,10 @@ class _Run:
                 raise CheckerCouldNotRun(message)
             for example in listed:
                 self.report.findings.append(
-                    Finding(
+                    TOOL_MISSING.finding(
                         example.display,
                         0,
                         0,
-                        Severity.WARNING,
-                        "tool-missing",
-                        TOOL,
                         message + ": not rendered, its resources checked one by one",
                     )
                 )
@@ -521,13 +567,10 @@ class _Run:
 
     def _crash(self, display: str, exc: BaseException) -> None:
         self.report.findings.append(
-            Finding(
+            CHECKER_CRASH.finding(
                 display,
                 0,
                 0,
-                Severity.ERROR,
-                "checker-crash",
-                TOOL,
                 f"the checker failed on this file ({type(exc).__name__}: {exc}); please report it",
             )
         )
@@ -536,7 +579,7 @@ class _Run:
         self.checked_by[display].append(tool)
 
 
-_LOADER_REFUSALS = frozenset({"yaml-alias-limit", "yaml-depth-limit"})
+_LOADER_REFUSALS = frozenset({YAML_ALIAS_LIMIT.id, YAML_DEPTH_LIMIT.id})
 
 
 def _non_mapping_documents(example: ExampleFile) -> list[Finding]:
@@ -547,13 +590,10 @@ def _non_mapping_documents(example: ExampleFile) -> list[Finding]:
             continue
         shape = "a list" if isinstance(document.data, list) else "a scalar"
         findings.append(
-            Finding(
+            NOT_A_MAPPING.finding(
                 example.display,
                 document.line,
                 1,
-                Severity.ERROR,
-                "yaml-not-a-mapping",
-                TOOL,
                 f"document {document.index + 1} is {shape}, not a mapping: not a Kubernetes "
                 "object (kubectl cannot apply it), a Compose file or a configuration file",
             )

@@ -12,9 +12,28 @@ from pathlib import Path
 
 from .codeblocks import code_blocks
 from .findings import Finding, Severity
-from .tools import ToolTimeout, find_tool, run_tool
+from .rules import Rule, RuleSet
+from .tools import TOOL_FAILED, TOOL_TIMEOUT, ToolTimeout, find_tool, run_tool
 
 TOOL = "shellcheck"
+SHELLCHECK = RuleSet(
+    TOOL,
+    applies_to=("shell", "page"),
+    title_ko="셸 스크립트와 페이지의 명령 블록(ShellCheck)",
+    title_en="Shell scripts and the pages' command blocks (ShellCheck)",
+)
+SHELLCHECK_CODES = SHELLCHECK.rule(
+    "shellcheck",
+    levels=(Severity.ERROR, Severity.WARNING, Severity.INFO),
+    family=r"(?P<code>SC\d{4})",
+    docs_url="https://www.shellcheck.net/wiki/{code}",
+    ko="ShellCheck의 규칙(`SC` 코드)입니다. 셸 스크립트 전체와, 페이지의 `console`·`bash` 블록에서 독자가 "
+    "입력하는 명령을 검사합니다.",
+    en="ShellCheck's rules (SC codes), on whole scripts and on the commands readers type from "
+    "the pages' console and bash blocks.",
+    fix_ko="코드의 ShellCheck 위키 페이지가 설명하는 대로 고칩니다(대개 변수를 큰따옴표로 감쌉니다).",
+    fix_en="Fix it as the code's ShellCheck wiki page says (usually: quote the variable).",
+)
 SHELL_LANGUAGES = frozenset({"bash", "sh", "shell", "zsh"})
 CONSOLE_LANGUAGES = frozenset({"console", "shell-session"})
 # Page blocks are fragments of one reader's session, not whole scripts:
@@ -114,7 +133,7 @@ def check(inputs: Sequence[ScriptInput], *, page_blocks: bool, timeout: float) -
         try:
             output = run_tool(command, timeout=timeout, cwd=Path(folder))
         except ToolTimeout as exc:
-            return _per_input(inputs, "tool-timeout", str(exc))
+            return _per_input(inputs, TOOL_TIMEOUT, str(exc))
     by_name = dict(zip(names, inputs, strict=True))
     return parse_output(output.stdout, output.stderr, output.returncode, by_name)
 
@@ -127,7 +146,7 @@ def parse_output(
         comments = json.loads(stdout)["comments"]
     except (ValueError, KeyError, TypeError):
         reason = (stderr.strip().splitlines() or [f"exit status {returncode}"])[0]
-        return _per_input(list(inputs.values()), "tool-failed", f"shellcheck failed: {reason}")
+        return _per_input(list(inputs.values()), TOOL_FAILED, f"shellcheck failed: {reason}")
     findings = []
     for comment in comments:
         item = inputs.get(Path(str(comment.get("file"))).name)
@@ -137,23 +156,22 @@ def parse_output(
             int(comment.get("line", 1)), int(comment.get("column", 1))
         )
         findings.append(
-            Finding(
+            SHELLCHECK_CODES.finding(
                 item.display,
                 line,
                 column,
-                _LEVELS.get(str(comment.get("level")), Severity.ERROR),
-                f"SC{comment.get('code')}",
-                TOOL,
                 str(comment.get("message", "")),
+                severity=_LEVELS.get(str(comment.get("level")), Severity.ERROR),
+                member=f"SC{comment.get('code')}",
             )
         )
     return findings
 
 
-def _per_input(inputs: Sequence[ScriptInput], rule: str, message: str) -> list[Finding]:
+def _per_input(inputs: Sequence[ScriptInput], rule: Rule, message: str) -> list[Finding]:
     seen = []
     for item in inputs:
         line = item.lines[0][0] if item.lines else 0
         column = 1 if line else 0
-        seen.append(Finding(item.display, line, column, Severity.ERROR, rule, TOOL, message))
+        seen.append(rule.finding(item.display, line, column, message, tool=TOOL))
     return seen

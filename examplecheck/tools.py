@@ -9,6 +9,41 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
+from .findings import Severity
+from .rules import RuleSet
+
+TOOL_RULES = RuleSet(
+    "examplecheck",
+    applies_to=("every file",),
+    title_ko="도구 실행",
+    title_en="Running the tools",
+)
+TOOL_FAILED = TOOL_RULES.rule(
+    "tool-failed",
+    ko="검사 도구가 실행되었지만 읽을 수 있는 결과를 내지 않았습니다. 그 파일은 그 도구로 검사되지 "
+    "않았습니다.",
+    en="A checking tool ran but gave no output that could be read; the file was not checked by it.",
+    fix_ko="메시지에 있는 도구의 오류를 확인합니다. 검사기의 문제로 보이면 이슈로 알려 주십시오.",
+    fix_en="Read the tool's error in the message; report it if it looks like a checker problem.",
+)
+TOOL_TIMEOUT = TOOL_RULES.rule(
+    "tool-timeout",
+    ko="검사 도구가 시간 제한 안에 끝나지 않았습니다.",
+    en="A checking tool did not finish within its time limit.",
+    fix_ko="파일을 줄이거나 나누어 봅니다. 계속되면 이슈로 알려 주십시오.",
+    fix_en="Try a smaller file; report it if it persists.",
+)
+TOOL_MISSING = TOOL_RULES.rule(
+    "tool-missing",
+    severity=Severity.WARNING,
+    ko="파일을 검사할 도구가 이 컴퓨터에 없어 대신 덜 엄격하게 검사했습니다. `CI=true`에서는 실행할 수 "
+    "없음(종료 코드 2)입니다.",
+    en="The tool for this file is not installed here, so it was checked less strictly; with "
+    "CI=true the run stops with exit status 2.",
+    fix_ko="`nox` 세션으로 실행합니다. 세션이 고정된 도구를 설치합니다.",
+    fix_en="Run the check through its nox session, which installs the pinned tool.",
+)
+
 
 class CheckerCouldNotRun(Exception):
     """A tool or setting the run needs is missing: exit status 2 with this one-line reason."""

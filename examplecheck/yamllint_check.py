@@ -9,9 +9,23 @@ from yamllint.config import YamlLintConfig, YamlLintConfigError
 
 from .conffile import load_problem
 from .findings import Finding, Severity
-from .yamlload import load_yaml
+from .rules import RuleSet
+from .yamlload import YAML_SYNTAX, load_yaml
 
 TOOL = "yamllint"
+YAMLLINT = RuleSet(TOOL, applies_to=("yaml",), title_ko="YAML 형식(yamllint)", title_en="YAML style (yamllint)")
+YAMLLINT_RULES = YAMLLINT.rule(
+    "yamllint",
+    levels=(Severity.ERROR, Severity.WARNING),
+    family=r"yamllint-(?P<code>[a-z-]+)",
+    docs_url="https://yamllint.readthedocs.io/en/stable/rules.html",
+    ko="yamllint의 규칙(`yamllint-key-duplicates`, `yamllint-indentation` …)입니다. 설정은 "
+    "`conf/yamllint.yaml`에 있습니다. 같은 키가 두 번 나오면 파서마다 다른 값을 고르므로 오류입니다.",
+    en="yamllint's rules (yamllint-key-duplicates, yamllint-indentation ...), configured in "
+    "conf/yamllint.yaml; a duplicate key is an error because parsers pick different values.",
+    fix_ko="메시지가 말하는 줄을 고칩니다. 중복 키는 하나를 지웁니다.",
+    fix_en="Fix the line the message names; remove one of two duplicate keys.",
+)
 
 
 class YamllintConfigUnusable(Exception):
@@ -43,9 +57,13 @@ def lint(
     for problem in linter.run(text, config, None):
         if problem.rule is None and has_syntax_finding:
             continue
-        rule = f"yamllint-{problem.rule}" if problem.rule else "yaml-syntax"
         severity = Severity.ERROR if problem.level == "error" else Severity.WARNING
-        findings.append(
-            Finding(display, problem.line, problem.column, severity, rule, TOOL, problem.desc)
-        )
+        if problem.rule:
+            finding = YAMLLINT_RULES.finding(
+                display, problem.line, problem.column, problem.desc,
+                severity=severity, member=f"yamllint-{problem.rule}",
+            )  # fmt: skip
+        else:  # a syntax error the loader did not see
+            finding = YAML_SYNTAX.finding(display, problem.line, problem.column, problem.desc, tool=TOOL)
+        findings.append(finding)
     return findings

@@ -121,10 +121,11 @@ def test_json_and_github_formats(capsys):
     assert data["findings"][0]["rule"] == "compose-schema"
     assert cli.main(["--format", "github", f"{FIXTURES}/compose/by-content"]) == 1
     captured = capsys.readouterr()
-    assert captured.out == (
+    assert captured.out.startswith(
         "::error file=tests/fixtures/compose/by-content/stack.yaml,line=5,col=12,"
-        "title=compose-schema::services.web.ports must be a array\n"
+        "title=compose-schema::services.web.ports must be a array%0A"
     )
+    assert captured.out.endswith("rules.html#compose-schema\n")
     assert "examplecheck failed" in captured.err
 
 

@@ -180,7 +180,7 @@ def test_a_msg_without_a_tree_falls_back_to_validation_errors():
     (result,) = kubeconform.parse_output(json.dumps({"resources": [report]}))
     assert kubeconform.parse_tree(result.msg) is None
     (violation,) = kubeconform.violations_of(result, {"spec": {"x": 1}})
-    assert (violation.rule, violation.key) == ("k8s-schema-unknown-field", "x")
+    assert (violation.rule.id, violation.key) == ("k8s-schema-unknown-field", "x")
 
 
 def test_empty_report_means_all_valid():
@@ -213,7 +213,7 @@ def test_empty_report_means_all_valid():
 def test_kubeconform_wordings_map_to_our_rules(pointer, msg, rule, text):
     data = {"spec": {"replicas": "3", "ports": [{"targetPort": []}]}, "kind": "Deploy"}
     (violation,) = kubeconform.violation_from(pointer, msg, data)
-    assert violation.rule == rule
+    assert violation.rule.id == rule
     assert violation.message.startswith(text)
 
 

@@ -102,9 +102,8 @@ def check_kubernetes(
         if not isinstance(api_version, str) or not isinstance(kind, str):
             message = "document has no string apiVersion and kind"
             findings.append(
-                Finding(document.path, document.line, 1, Severity.ERROR, RULE_NOT_A_RESOURCE,
-                        tool, message)
-            )  # fmt: skip
+                RULE_NOT_A_RESOURCE.finding(document.path, document.line, 1, message, tool=tool)
+            )
             unknown.add(id(document))
             continue
         labels = checked_by[document.path]
@@ -117,7 +116,7 @@ def check_kubernetes(
         lookup = planner.lookup(api_version, kind)
         if lookup.rule:
             findings.append(planner.finding(document, lookup, tool))
-            if lookup.rule == RULE_UNKNOWN_KIND:
+            if lookup.rule is RULE_UNKNOWN_KIND:
                 unknown.add(id(document))
         if lookup.paths:
             targets.append(Target(document, lookup.paths))

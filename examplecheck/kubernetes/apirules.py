@@ -22,9 +22,10 @@ from typing import Any
 from croniter import croniter
 
 from ..client_config import CLIENT_CONFIG_GROUPS
-from ..findings import Finding, Severity
+from ..findings import Finding
+from ..rules import Rule, RuleSet
 from ..yamlload import YamlDocument
-from .crossfield import check_hpa_replicas, check_pdb_bounds, check_volume_mounts
+from .crossfield import CROSSFIELD_RULES
 from .linemap import JsonPath, dotted
 from .objects import (
     Emit,
@@ -35,25 +36,144 @@ from .objects import (
     map_selector_matches,
     selector_matches,
 )
-from .quantities import check_quantities, check_resources
-from .valuesets import check_int_or_percent, check_value_sets
+from .quantities import QUANTITY_RULES
+from .valuesets import VALUE_RULES
 
 TOOL = "kubernetes-api"
 
-RULE_SELECTOR = "k8s-selector-mismatch"
-RULE_NAME = "k8s-invalid-name"
-RULE_LABEL = "k8s-invalid-label"
-RULE_ANNOTATION = "k8s-invalid-annotation-key"
-RULE_PORT = "k8s-invalid-port"
-RULE_PORT_NAME_REQUIRED = "k8s-service-port-name-required"
-RULE_RESTART = "k8s-job-restart-policy"
-RULE_SCHEDULE = "k8s-cron-schedule"
-RULE_TIMEZONE = "k8s-cron-timezone"
-RULE_BASE64 = "k8s-secret-base64"
-RULE_PROBE_PORT = "k8s-probe-port-unknown"
-RULE_MISSING_NAME = "k8s-missing-name"
-RULE_DUPLICATE_CONTAINER = "k8s-duplicate-container-name"
-RULE_ROLLING_UPDATE = "k8s-rolling-update-zero"
+API = RuleSet(
+    TOOL,
+    applies_to=("kubernetes",),
+    title_ko="API 서버 규칙",
+    title_en="API server rules",
+)
+RULE_SELECTOR = API.rule(
+    "k8s-selector-mismatch",
+    applies_to=("Deployment", "ReplicaSet", "StatefulSet", "DaemonSet", "ReplicationController"),
+    ko="워크로드의 셀렉터가 비었거나 파드 템플릿의 레이블과 맞지 않습니다. API 서버가 거부합니다.",
+    en="The workload's selector is empty or does not match its pod template's labels; the API "
+    "server rejects it.",
+    fix_ko="`spec.selector.matchLabels`와 `spec.template.metadata.labels`를 같게 맞춥니다.",
+    fix_en="Make spec.selector.matchLabels equal to spec.template.metadata.labels.",
+)
+RULE_NAME = API.rule(
+    "k8s-invalid-name",
+    ko="이름이 API 서버의 이름 규칙(소문자, 숫자, `-`, `.`, 길이)을 어깁니다. 컨테이너 이름도 "
+    "포함합니다.",
+    en="A name breaks the API server's naming rules (lowercase, digits, '-', '.', length); "
+    "container names included.",
+    fix_ko="소문자, 숫자, `-`만 쓰고 63자(대부분의 객체 이름은 253자) 이내로 줄입니다.",
+    fix_en="Use lowercase letters, digits and '-', within 63 characters (253 for most object "
+    "names).",
+)
+RULE_LABEL = API.rule(
+    "k8s-invalid-label",
+    ko="레이블 키나 값이 API 서버 규칙(접두사는 DNS 이름, 이름과 값은 63자 이내의 영숫자, `-`, `_`, "
+    "`.`)을 어깁니다.",
+    en="A label key or value breaks the API server's rules (a DNS prefix; name and value up to "
+    "63 alphanumerics, '-', '_', '.').",
+    fix_ko="레이블 값은 영숫자로 시작하고 끝나게, 63자 이내로 씁니다. 값이 숫자뿐이면 따옴표로 감쌉니다.",
+    fix_en="Start and end label values with an alphanumeric, within 63 characters; quote "
+    "numeric values.",
+)
+RULE_ANNOTATION = API.rule(
+    "k8s-invalid-annotation-key",
+    ko="애너테이션 키가 레이블 키와 같은 규칙(DNS 접두사/63자 이름)을 어깁니다.",
+    en="An annotation key breaks the key rules shared with labels (DNS prefix/63-character name).",
+    fix_ko="`example.com/설정-이름`처럼 접두사와 영숫자 이름으로 씁니다.",
+    fix_en="Write the key as an optional DNS prefix and an alphanumeric name, e.g. "
+    "example.com/setting.",
+)
+RULE_PORT = API.rule(
+    "k8s-invalid-port",
+    ko="포트 번호가 범위(1-65535, 노드 포트는 30000-32767) 밖이거나, 따옴표로 감싼 숫자(문자열은 "
+    "포트 이름으로 읽힘)이거나, 포트 이름이 IANA 서비스 이름 규칙을 어깁니다.",
+    en="A port number is out of range (1-65535; node ports 30000-32767), a quoted number (a "
+    "string is read as a port name), or a port name breaks the IANA service name rules.",
+    fix_ko="포트 번호는 따옴표 없이 범위 안의 숫자로, 이름은 15자 이내의 소문자와 `-`로 씁니다.",
+    fix_en="Write port numbers unquoted and in range; names as up to 15 lowercase letters, "
+    "digits and '-'.",
+)
+RULE_PORT_NAME_REQUIRED = API.rule(
+    "k8s-service-port-name-required",
+    applies_to=("Service",),
+    ko="포트가 여러 개인 서비스에 이름 없는 포트가 있습니다. API 서버가 거부합니다.",
+    en="A Service with several ports has an unnamed port; the API server rejects it.",
+    fix_ko="서비스의 모든 포트에 `name: http`처럼 이름을 붙입니다.",
+    fix_en="Name every port of the Service (name: http).",
+)
+RULE_RESTART = API.rule(
+    "k8s-job-restart-policy",
+    applies_to=("Job", "CronJob"),
+    ko="잡의 파드 템플릿에 `restartPolicy`가 없거나(기본값 Always) Always입니다. API 서버가 "
+    "거부합니다.",
+    en="A Job's pod template has no restartPolicy (default Always) or Always; the API server "
+    "rejects it.",
+    fix_ko="`restartPolicy: Never` 또는 `OnFailure`를 씁니다.",
+    fix_en="Set restartPolicy: Never or OnFailure.",
+)
+RULE_SCHEDULE = API.rule(
+    "k8s-cron-schedule",
+    applies_to=("CronJob",),
+    ko="크론잡 일정이 다섯 필드가 아니거나, API 서버의 크론 파서가 받지 않는 문자(`L`, `W`, `#`, "
+    "`H`)나 `TZ=`를 씁니다.",
+    en="A CronJob schedule is not five fields, or uses what the API server's cron parser "
+    "refuses (L, W, #, H, TZ=).",
+    fix_ko="숫자, `*`, 범위, 목록, 간격(`*/5`), 월·요일 이름만 쓰고 시간대는 `spec.timeZone`에 "
+    "적습니다.",
+    fix_en="Use numbers, *, ranges, lists, steps (*/5) and month or weekday names; put the "
+    "time zone in spec.timeZone.",
+)
+RULE_TIMEZONE = API.rule(
+    "k8s-cron-timezone",
+    applies_to=("CronJob",),
+    ko="크론잡의 `timeZone`이 IANA 시간대 데이터베이스에 없는 이름입니다.",
+    en="A CronJob's timeZone is not a name of the IANA time zone database.",
+    fix_ko="`Asia/Seoul`처럼 IANA 시간대 이름을 씁니다.",
+    fix_en='Use an IANA zone name such as "Asia/Seoul".',
+)
+RULE_BASE64 = API.rule(
+    "k8s-secret-base64",
+    applies_to=("Secret",),
+    ko="시크릿의 `data` 값이 올바른 base64가 아닙니다.",
+    en="A value under a Secret's data is not valid base64.",
+    fix_ko="`echo -n 값 | base64`로 인코딩하거나, 평문은 `stringData`에 씁니다.",
+    fix_en="Encode it with `echo -n value | base64`, or put plain text under stringData.",
+)
+RULE_PROBE_PORT = API.rule(
+    "k8s-probe-port-unknown",
+    ko="프로브가 이름으로 가리키는 포트를 컨테이너가 `ports`에 선언하지 않았습니다. 서버는 받아들이지만 "
+    "kubelet의 프로브가 실패합니다.",
+    en="A probe names a port the container does not declare in its ports; the server accepts "
+    "it but the kubelet's probe fails.",
+    fix_ko="컨테이너 `ports`에 그 `name`을 붙이거나 프로브에 포트 번호를 씁니다.",
+    fix_en="Give the container port that name, or use the port number in the probe.",
+)
+RULE_MISSING_NAME = API.rule(
+    "k8s-missing-name",
+    ko="`metadata.name`(또는 `generateName`)이 없습니다. API 서버가 거부합니다.",
+    en="The object has no metadata.name (or generateName); the API server rejects it.",
+    fix_ko="`metadata.name`을 적습니다.",
+    fix_en="Add metadata.name.",
+)
+RULE_DUPLICATE_CONTAINER = API.rule(
+    "k8s-duplicate-container-name",
+    ko="한 파드 안에 같은 이름의 컨테이너(초기화 컨테이너 포함)가 둘 있습니다. API 서버가 거부합니다.",
+    en="Two containers (init containers included) of one pod share a name; the API server "
+    "rejects it.",
+    fix_ko="컨테이너마다 다른 이름을 붙입니다.",
+    fix_en="Give each container its own name.",
+)
+RULE_ROLLING_UPDATE = API.rule(
+    "k8s-rolling-update-zero",
+    applies_to=("Deployment", "DaemonSet"),
+    ko="롤링 업데이트의 `maxSurge`와 `maxUnavailable`이 모두 0입니다. 파드를 하나도 바꿀 수 없어 "
+    "API 서버가 거부합니다.",
+    en="A rolling update has maxSurge and maxUnavailable both 0: no pod could be replaced, and "
+    "the API server rejects it.",
+    fix_ko="둘 중 하나를 1(또는 1%) 이상으로 둡니다.",
+    fix_en="Let one of them be at least 1 (or 1%).",
+)
 
 DNS1123_LABEL = re.compile(r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$")
 DNS1123_SUBDOMAIN = re.compile(r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$")
@@ -103,15 +223,16 @@ def check_document(document: YamlDocument, *, known_kind: bool = True) -> list[F
     if not isinstance(data, dict):
         return findings
 
-    def emit(path: JsonPath, rule: str, message: str, key: str | None = None) -> None:
-        if rule == RULE_MISSING_NAME and not known_kind:
+    def emit(path: JsonPath, rule: Rule, message: str, key: str | None = None) -> None:
+        if rule is RULE_MISSING_NAME and not known_kind:
             return
         line, column = document.locate(list(path), key)
-        findings.append(Finding(document.path, line, column, Severity.ERROR, rule, TOOL, message))
+        findings.append(rule.finding(document.path, line, column, message))
 
     obj = Obj(data)
-    for rule in RULES:
-        rule(obj, emit)
+    for ruleset in RULE_SETS:
+        for check in ruleset.checks_for(obj.kind):
+            check(obj, emit)
     return findings
 
 
@@ -151,6 +272,7 @@ def _served(data: dict) -> bool:
     return api_version.rpartition("/")[0] not in CLIENT_CONFIG_GROUPS
 
 
+@API.check()
 def check_names(obj: Obj, emit: Emit) -> None:
     data = obj.data
     kind = obj.kind
@@ -212,6 +334,7 @@ def _label_maps(obj: Obj) -> Iterator[JsonPath]:
         yield ("spec", "selector")
 
 
+@API.check()
 def check_labels(obj: Obj, emit: Emit) -> None:
     data = obj.data
     for path in _label_maps(obj):
@@ -245,6 +368,7 @@ def check_labels(obj: Obj, emit: Emit) -> None:
 # --- selectors ------------------------------------------------------------------------------
 
 
+@API.check()
 def check_selector(obj: Obj, emit: Emit) -> None:
     data = obj.data
     kind = obj.kind
@@ -304,6 +428,7 @@ def _iana_problem(name: str) -> str | None:
     return None
 
 
+@API.check()
 def check_ports(obj: Obj, emit: Emit) -> None:
     data = obj.data
     for path, container in obj.containers:
@@ -404,6 +529,7 @@ def _lifecycle_ports(container: dict) -> Iterator[tuple[str, str, Any]]:
                 yield hook, handler, action["port"]
 
 
+@API.check()
 def check_probe_ports(obj: Obj, emit: Emit) -> None:
     for path, container in obj.containers:
         names = {
@@ -425,10 +551,9 @@ def check_probe_ports(obj: Obj, emit: Emit) -> None:
 # --- Jobs and CronJobs ----------------------------------------------------------------------
 
 
+@API.check(*JOB_KINDS)
 def check_restart_policy(obj: Obj, emit: Emit) -> None:
     data = obj.data
-    if obj.kind not in JOB_KINDS:
-        return
     found = obj.template
     if found is None:
         return
@@ -451,10 +576,9 @@ def check_restart_policy(obj: Obj, emit: Emit) -> None:
         )
 
 
+@API.check("CronJob")
 def check_cron(obj: Obj, emit: Emit) -> None:
     data = obj.data
-    if obj.kind != "CronJob":
-        return
     schedule = get(data, ("spec", "schedule"))
     if isinstance(schedule, str):
         problem = _schedule_problem(schedule.strip())
@@ -505,11 +629,10 @@ def _is_zero(value: Any) -> bool:
     return value == 0 or (isinstance(value, str) and value.strip() in ("0", "0%"))
 
 
+@API.check(*ROLLING_UPDATE_DEFAULTS)
 def check_rolling_update(obj: Obj, emit: Emit) -> None:
     """maxSurge and maxUnavailable both 0: no pod could ever be replaced."""
     data = obj.data
-    if obj.kind not in ROLLING_UPDATE_DEFAULTS:
-        return
     field = "strategy" if obj.kind == "Deployment" else "updateStrategy"
     strategy = as_dict(get(data, ("spec", field)))
     if strategy.get("type", "RollingUpdate") != "RollingUpdate":
@@ -530,10 +653,9 @@ def check_rolling_update(obj: Obj, emit: Emit) -> None:
 # --- Secrets --------------------------------------------------------------------------------
 
 
+@API.check("Secret")
 def check_secret_data(obj: Obj, emit: Emit) -> None:
     data = obj.data
-    if obj.kind != "Secret":
-        return
     for key, value in as_dict(data.get("data")).items():
         if not isinstance(value, str):
             continue
@@ -547,21 +669,5 @@ def check_secret_data(obj: Obj, emit: Emit) -> None:
             )
 
 
-RULES = (
-    check_names,
-    check_value_sets,
-    check_int_or_percent,
-    check_labels,
-    check_selector,
-    check_ports,
-    check_probe_ports,
-    check_restart_policy,
-    check_cron,
-    check_secret_data,
-    check_rolling_update,
-    check_resources,
-    check_quantities,
-    check_volume_mounts,
-    check_hpa_replicas,
-    check_pdb_bounds,
-)
+# Every document rule of the API server, in the order they run.
+RULE_SETS = (API, VALUE_RULES, QUANTITY_RULES, CROSSFIELD_RULES)

@@ -9,12 +9,43 @@ from __future__ import annotations
 
 from typing import Any
 
+from ..rules import RuleSet
 from .linemap import dotted
 from .objects import Emit, Obj, as_dict, as_list, get
 
-RULE_VOLUME_MOUNT = "k8s-volume-mount-unknown"
-RULE_HPA_REPLICAS = "k8s-hpa-replicas"
-RULE_PDB_BOUNDS = "k8s-pdb-bounds"
+CROSSFIELD_RULES = RuleSet(
+    "kubernetes-api",
+    applies_to=("kubernetes",),
+    title_ko="API 서버 규칙: 한 객체 안의 필드 관계",
+    title_en="API server rules: fields of one object",
+)
+RULE_VOLUME_MOUNT = CROSSFIELD_RULES.rule(
+    "k8s-volume-mount-unknown",
+    ko="컨테이너의 `volumeMounts`가 파드의 `volumes`(스테이트풀셋이면 `volumeClaimTemplates`도)에 "
+    "없는 이름을 가리킵니다. API 서버가 거부합니다.",
+    en="A container's volumeMounts names no volume of its pod (nor, in a StatefulSet, a "
+    "volumeClaimTemplate); the API server rejects it.",
+    fix_ko="`volumes`에 같은 이름의 볼륨을 추가하거나 마운트 이름을 고칩니다.",
+    fix_en="Add a volume of that name under volumes, or correct the mount's name.",
+)
+RULE_HPA_REPLICAS = CROSSFIELD_RULES.rule(
+    "k8s-hpa-replicas",
+    applies_to=("HorizontalPodAutoscaler",),
+    ko="HPA의 `minReplicas`나 `maxReplicas`가 1보다 작거나, `minReplicas`가 `maxReplicas`보다 "
+    "큽니다.",
+    en="An HPA's minReplicas or maxReplicas is below 1, or minReplicas is above maxReplicas.",
+    fix_ko="`1 <= minReplicas <= maxReplicas`가 되게 맞춥니다.",
+    fix_en="Keep 1 <= minReplicas <= maxReplicas.",
+)
+RULE_PDB_BOUNDS = CROSSFIELD_RULES.rule(
+    "k8s-pdb-bounds",
+    applies_to=("PodDisruptionBudget",),
+    ko="PodDisruptionBudget에 `minAvailable`과 `maxUnavailable`이 함께 있습니다. 둘 중 하나만 "
+    "쓸 수 있습니다.",
+    en="A PodDisruptionBudget sets both minAvailable and maxUnavailable; only one is allowed.",
+    fix_ko="둘 중 하나를 지웁니다.",
+    fix_en="Remove one of the two.",
+)
 
 MOUNT_LISTS = ("volumeMounts", "volumeDevices")
 
@@ -23,6 +54,7 @@ def _names(items: Any, *path: str) -> set[str]:
     return {n for item in as_list(items) if isinstance(n := get(item, path), str)}
 
 
+@CROSSFIELD_RULES.check()
 def check_volume_mounts(obj: Obj, emit: Emit) -> None:
     if obj.pod_spec is None:
         return
@@ -51,9 +83,8 @@ def _integer(value: Any) -> int | None:
     return value if isinstance(value, int) and not isinstance(value, bool) else None
 
 
+@CROSSFIELD_RULES.check("HorizontalPodAutoscaler")
 def check_hpa_replicas(obj: Obj, emit: Emit) -> None:
-    if obj.kind != "HorizontalPodAutoscaler":
-        return
     spec = as_dict(obj.data.get("spec"))
     low, high = _integer(spec.get("minReplicas")), _integer(spec.get("maxReplicas"))
     if high is not None and high < 1:
@@ -72,9 +103,8 @@ def check_hpa_replicas(obj: Obj, emit: Emit) -> None:
         )
 
 
+@CROSSFIELD_RULES.check("PodDisruptionBudget")
 def check_pdb_bounds(obj: Obj, emit: Emit) -> None:
-    if obj.kind != "PodDisruptionBudget":
-        return
     spec = as_dict(obj.data.get("spec"))
     if spec.get("minAvailable") is not None and spec.get("maxUnavailable") is not None:
         emit(

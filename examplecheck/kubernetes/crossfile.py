@@ -13,7 +13,8 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 from ..conffile import load_mapping, mapping_entries, strings
-from ..findings import Finding, Severity
+from ..findings import Finding
+from ..rules import Rule, RuleSet
 from ..yamlload import YamlDocument
 from .linemap import JsonPath
 from .objects import (
@@ -34,15 +35,101 @@ from .objects import (
 TOOL = "kubernetes-set"
 CONFIG = Path("conf") / "sets.yaml"
 
-RULE_SERVICE_NO_PODS = "k8s-service-selects-nothing"
-RULE_BACKEND_SERVICE = "k8s-backend-service-missing"
-RULE_BACKEND_PORT = "k8s-backend-port-missing"
-RULE_SCALE_TARGET = "k8s-scale-target-missing"
-RULE_PDB_NO_PODS = "k8s-pdb-selects-nothing"
-RULE_REF_MISSING = "k8s-ref-missing"
-RULE_REF_KEY_MISSING = "k8s-ref-key-missing"
-RULE_PVC_MISSING = "k8s-pvc-missing"
-RULE_TARGET_PORT = "k8s-target-port-unknown"
+SET_RULES = RuleSet(
+    TOOL,
+    applies_to=("kubernetes",),
+    title_ko="예제 묶음 안의 참조",
+    title_en="References within an example set",
+)
+_DECLARE_KO = (
+    " 일부러 묶음 밖에 둔 대상이면 `conf/sets.yaml`의 `external:`에 이유와 함께 적습니다."
+)
+_DECLARE_EN = " If it lives outside the set on purpose, declare it under external: in conf/sets.yaml."
+RULE_SERVICE_NO_PODS = SET_RULES.rule(
+    "k8s-service-selects-nothing",
+    applies_to=("Service",),
+    ko="서비스의 셀렉터와 맞는 파드 템플릿이 같은 예제 묶음에 없습니다. 적용하면 엔드포인트가 없는 "
+    "서비스가 됩니다.",
+    en="No pod template of the example set carries the Service's selector labels: applied, the "
+    "Service has no endpoints.",
+    fix_ko="셀렉터를 워크로드의 파드 템플릿 레이블과 맞추거나 워크로드를 같은 폴더에 둡니다." + _DECLARE_KO,
+    fix_en="Match the selector to a workload's pod template labels, or add the workload to the "
+    "folder." + _DECLARE_EN,
+)
+RULE_BACKEND_SERVICE = SET_RULES.rule(
+    "k8s-backend-service-missing",
+    applies_to=("Ingress", "HTTPRoute"),
+    ko="인그레스 백엔드나 HTTPRoute의 `backendRefs`가 같은 예제 묶음에 없는 서비스를 가리킵니다.",
+    en="An Ingress backend or HTTPRoute backendRef names a Service the example set does not "
+    "define.",
+    fix_ko="서비스 이름을 고치거나 그 서비스를 같은 폴더에 추가합니다." + _DECLARE_KO,
+    fix_en="Correct the Service name or add the Service to the folder." + _DECLARE_EN,
+)
+RULE_BACKEND_PORT = SET_RULES.rule(
+    "k8s-backend-port-missing",
+    applies_to=("Ingress", "HTTPRoute"),
+    ko="백엔드가 가리키는 포트(번호나 이름)를 그 서비스가 열고 있지 않거나, 번호만 받는 필드에 "
+    "문자열을 썼습니다.",
+    en="A backend uses a port number or name its Service does not expose, or a string where "
+    "only a number is allowed.",
+    fix_ko="서비스의 `spec.ports`에 있는 `port` 번호나 `name`을 씁니다.",
+    fix_en="Use a port number or name from the Service's spec.ports.",
+)
+RULE_SCALE_TARGET = SET_RULES.rule(
+    "k8s-scale-target-missing",
+    applies_to=("HorizontalPodAutoscaler",),
+    ko="HPA의 `scaleTargetRef`가 같은 예제 묶음에 없는 워크로드를 가리킵니다.",
+    en="An HPA's scaleTargetRef names a workload the example set does not define.",
+    fix_ko="`kind`와 `name`을 대상 디플로이먼트(또는 스테이트풀셋)와 맞춥니다." + _DECLARE_KO,
+    fix_en="Match kind and name to the target Deployment (or StatefulSet)." + _DECLARE_EN,
+)
+RULE_PDB_NO_PODS = SET_RULES.rule(
+    "k8s-pdb-selects-nothing",
+    applies_to=("PodDisruptionBudget",),
+    ko="PodDisruptionBudget의 셀렉터와 맞는 파드 템플릿이 같은 예제 묶음에 없습니다. 아무 파드도 "
+    "보호하지 않습니다.",
+    en="No pod template of the example set matches the PodDisruptionBudget's selector: it "
+    "protects nothing.",
+    fix_ko="셀렉터를 워크로드의 파드 템플릿 레이블과 맞춥니다." + _DECLARE_KO,
+    fix_en="Match the selector to a workload's pod template labels." + _DECLARE_EN,
+)
+RULE_REF_MISSING = SET_RULES.rule(
+    "k8s-ref-missing",
+    ko="파드가 참조하는 컨피그맵이나 시크릿(`env`, `envFrom`, `volumes`)이 같은 예제 묶음에 없습니다. "
+    "적용하면 파드가 `CreateContainerConfigError`로 멈춥니다.",
+    en="A ConfigMap or Secret the pod refers to (env, envFrom, volumes) is not in the example "
+    "set: applied, the pod stops at CreateContainerConfigError.",
+    fix_ko="그 컨피그맵이나 시크릿을 같은 폴더에 추가하거나 이름을 고칩니다. 없어도 되면 "
+    "`optional: true`를 둡니다." + _DECLARE_KO,
+    fix_en="Add the ConfigMap or Secret to the folder or correct the name; mark it optional: "
+    "true if the pod can do without." + _DECLARE_EN,
+)
+RULE_REF_KEY_MISSING = SET_RULES.rule(
+    "k8s-ref-key-missing",
+    ko="파드가 참조하는 컨피그맵이나 시크릿에 그 키가 없습니다.",
+    en="The ConfigMap or Secret the pod refers to has no such key.",
+    fix_ko="키 이름을 `data`(또는 `stringData`)의 키와 맞춥니다.",
+    fix_en="Match the key to one under data (or stringData).",
+)
+RULE_PVC_MISSING = SET_RULES.rule(
+    "k8s-pvc-missing",
+    ko="파드 볼륨의 `persistentVolumeClaim.claimName`이 같은 예제 묶음에 없는 PVC를 가리킵니다. "
+    "파드가 Pending에 머뭅니다.",
+    en="A pod volume's persistentVolumeClaim.claimName names a PVC the example set does not "
+    "define: the pod stays Pending.",
+    fix_ko="PVC를 같은 폴더에 추가하거나 이름을 고칩니다." + _DECLARE_KO,
+    fix_en="Add the PVC to the folder or correct the name." + _DECLARE_EN,
+)
+RULE_TARGET_PORT = SET_RULES.rule(
+    "k8s-target-port-unknown",
+    applies_to=("Service",),
+    ko="서비스의 이름 붙은 `targetPort`를 서비스가 고르는 컨테이너 중 아무도 선언하지 않았습니다. "
+    "서버는 받아들이지만 그 포트에는 엔드포인트가 생기지 않습니다.",
+    en="No container the Service selects declares its named targetPort: the server accepts it, "
+    "but the port gets no endpoints.",
+    fix_ko="컨테이너 `ports`에 그 `name`을 붙이거나 포트 번호를 씁니다.",
+    fix_en="Give the container port that name, or use the port number.",
+)
 
 
 class SetsConfigError(Exception):
@@ -141,16 +228,14 @@ def check_sets(documents: Iterable[YamlDocument], config: SetsConfig) -> list[Fi
         for document in members:
 
             def emit(
-                path: JsonPath, rule: str, message: str, key: str | None = None,
+                path: JsonPath, rule: Rule, message: str, key: str | None = None,
                 document: YamlDocument = document,
             ) -> None:  # fmt: skip
                 line, column = document.locate(list(path), key)
-                findings.append(
-                    Finding(document.path, line, column, Severity.ERROR, rule, TOOL, message)
-                )
+                findings.append(rule.finding(document.path, line, column, message))
 
-            for rule in _rules_for(kind_of(document.data)):
-                rule(document.data, example_set, config, emit)
+            for check in SET_RULES.checks_for(kind_of(document.data)):
+                check(document.data, example_set, config, emit)
     return findings
 
 
@@ -167,10 +252,11 @@ def _outside(set_name: str) -> str:
 # --- Services, Ingress, HTTPRoute ------------------------------------------------------------
 
 
+@SET_RULES.check("Service")
 def check_service_selects(
     data: dict, example_set: ExampleSet, config: SetsConfig, emit: Emit
 ) -> None:
-    if kind_of(data) != "Service" or get(data, ("spec", "type")) == "ExternalName":
+    if get(data, ("spec", "type")) == "ExternalName":
         return
     selector = get(data, ("spec", "selector"))
     if not isinstance(selector, dict) or not selector:
@@ -270,11 +356,10 @@ def _check_backend(
         )
 
 
+@SET_RULES.check("Ingress")
 def check_ingress_backends(
     data: dict, example_set: ExampleSet, config: SetsConfig, emit: Emit
 ) -> None:
-    if kind_of(data) != "Ingress":
-        return
     backends: list[JsonPath] = [("spec", "defaultBackend")]
     for r, rule in enumerate(as_list(get(data, ("spec", "rules")))):
         for p, _ in enumerate(as_list(get(rule, ("http", "paths")))):
@@ -300,11 +385,10 @@ def check_ingress_backends(
         )
 
 
+@SET_RULES.check("HTTPRoute")
 def check_httproute_backends(
     data: dict, example_set: ExampleSet, config: SetsConfig, emit: Emit
 ) -> None:
-    if kind_of(data) != "HTTPRoute":
-        return
     for r, rule in enumerate(as_list(get(data, ("spec", "rules")))):
         for b, ref in enumerate(as_list(as_dict(rule).get("backendRefs"))):
             ref = as_dict(ref)
@@ -328,9 +412,8 @@ def check_httproute_backends(
 # --- HPA and PDB ----------------------------------------------------------------------------
 
 
+@SET_RULES.check("HorizontalPodAutoscaler")
 def check_scale_target(data: dict, example_set: ExampleSet, config: SetsConfig, emit: Emit) -> None:
-    if kind_of(data) != "HorizontalPodAutoscaler":
-        return
     ref = as_dict(get(data, ("spec", "scaleTargetRef")))
     kind, name = ref.get("kind"), ref.get("name")
     if (
@@ -346,9 +429,8 @@ def check_scale_target(data: dict, example_set: ExampleSet, config: SetsConfig, 
         )
 
 
+@SET_RULES.check("PodDisruptionBudget")
 def check_pdb_selects(data: dict, example_set: ExampleSet, config: SetsConfig, emit: Emit) -> None:
-    if kind_of(data) != "PodDisruptionBudget":
-        return
     selector = get(data, ("spec", "selector"))
     if not isinstance(selector, dict):
         return
@@ -399,6 +481,7 @@ def _check_ref(
             )
 
 
+@SET_RULES.check(*POD_TEMPLATE_PATHS)
 def check_config_refs(data: dict, example_set: ExampleSet, config: SetsConfig, emit: Emit) -> None:
     found = pod_spec(data)
     if found is None:
@@ -499,25 +582,3 @@ def _claim_templates(data: dict) -> set[str]:
     templates = as_list(get(data, ("spec", "volumeClaimTemplates")))
     return {name for t in templates if isinstance(name := get(t, ("metadata", "name")), str)}
 
-
-RULES = (
-    check_service_selects,
-    check_ingress_backends,
-    check_httproute_backends,
-    check_scale_target,
-    check_pdb_selects,
-    check_config_refs,
-)
-# Each rule looks at one kind (or the pod-bearing kinds); dispatch once instead of asking all.
-_BY_KIND = {
-    "Service": (check_service_selects,),
-    "Ingress": (check_ingress_backends,),
-    "HTTPRoute": (check_httproute_backends,),
-    "HorizontalPodAutoscaler": (check_scale_target,),
-    "PodDisruptionBudget": (check_pdb_selects,),
-    **{kind: (check_config_refs,) for kind in POD_TEMPLATE_PATHS},
-}
-
-
-def _rules_for(kind: str) -> tuple:
-    return _BY_KIND.get(kind, ())

@@ -11,10 +11,19 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
-from ..findings import Finding, Severity
+from ..findings import Finding
 from ..yamlload import YamlDocument
+from .violations import SCHEMA_RULES
 
-RULE_NULL_KEY = "k8s-null-key"
+RULE_NULL_KEY = SCHEMA_RULES.rule(
+    "k8s-null-key",
+    ko="매니페스트에 null 키(`~:`나 빈 키)가 있습니다. kubectl이 객체를 JSON으로 바꾸지 못해, 그 객체의 "
+    "나머지는 검사하지 않았습니다. 정수·불리언 키(`1:`)는 kubectl처럼 문자열로 읽어 검사합니다.",
+    en="A null key (~: or an empty key): kubectl cannot turn the object into JSON, so nothing "
+    "else in it was checked. Integer and boolean keys are read as strings, as kubectl does.",
+    fix_ko="키를 따옴표로 감싼 문자열로 씁니다.",
+    fix_en="Write the key as a quoted string.",
+)
 _NULL_SPELLINGS = ("~", "null", "Null", "NULL", "")
 
 
@@ -71,4 +80,4 @@ def _null_key_finding(document: YamlDocument, path: tuple[str | int, ...], tool:
         "a null key (~ or an empty key): kubectl cannot turn this object into JSON "
         "(unsupported map key), so nothing else in it was checked"
     )
-    return Finding(document.path, line, column, Severity.ERROR, RULE_NULL_KEY, tool, message)
+    return RULE_NULL_KEY.finding(document.path, line, column, message, tool=tool)

@@ -9,12 +9,18 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from ..findings import Finding, Severity
+from ..findings import Finding
 from ..yamlload import YamlDocument
 from .objects import kind_of
-from .violations import RULE_NOT_A_RESOURCE
+from .violations import RULE_NOT_A_RESOURCE, SCHEMA_RULES
 
-RULE_LIST_ITEMS = "k8s-list-items"
+RULE_LIST_ITEMS = SCHEMA_RULES.rule(
+    "k8s-list-items",
+    ko="`kind: List`에 객체 목록인 `items:`가 없습니다. kubectl은 List의 항목을 하나씩 적용합니다.",
+    en="A kind: List has no items: list of objects; kubectl applies a List item by item.",
+    fix_ko="`items:` 아래에 객체 목록을 둡니다.",
+    fix_en="Put a list of objects under items:.",
+)
 
 
 @dataclass
@@ -50,10 +56,7 @@ def expand_lists(
         if not isinstance(items, list):
             line, column = document.locate([], "items" if "items" in document.data else None)
             message = "a List needs `items:`, a list of objects (kubectl applies each one)"
-            findings.append(
-                Finding(document.path, line, column, Severity.ERROR, RULE_LIST_ITEMS, tool,
-                        message)
-            )  # fmt: skip
+            findings.append(RULE_LIST_ITEMS.finding(document.path, line, column, message, tool=tool))
             continue
         width, offset = list_width(document.data), 0
         for number, item in enumerate(items):
@@ -68,8 +71,7 @@ def expand_lists(
             else:
                 message = f"item {number + 1} of the List is not a mapping: not a Kubernetes object"
                 findings.append(
-                    Finding(document.path, line, column, Severity.ERROR, RULE_NOT_A_RESOURCE,
-                            tool, message)
-                )  # fmt: skip
+                    RULE_NOT_A_RESOURCE.finding(document.path, line, column, message, tool=tool)
+                )
             offset += 1
     return expanded, findings

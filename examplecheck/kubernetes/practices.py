@@ -16,17 +16,64 @@ from typing import Any
 import yaml
 
 from ..findings import Finding, Severity
+from ..rules import Rule, RuleSet
 from ..yamlload import SafeLoader, YamlDocument
 from .linemap import JsonPath
 from .objects import Emit, Obj, as_dict
 
 TOOL = "kubernetes-practice"
 
-RULE_IMAGE_LATEST = "k8s-image-latest"
-RULE_NO_LIMITS = "k8s-no-resource-limits"
-RULE_NO_REQUESTS = "k8s-no-resource-requests"
-RULE_RUNS_AS_ROOT = "k8s-runs-as-root"
-RULE_NO_PROBES = "k8s-no-probes"
+PRACTICES = RuleSet(
+    TOOL,
+    applies_to=("kubernetes",),
+    severity=Severity.WARNING,
+    title_ko="권장 사항(경고)",
+    title_en="Practices (warnings)",
+)
+RULE_IMAGE_LATEST = PRACTICES.rule(
+    "k8s-image-latest",
+    ko="컨테이너 이미지에 태그가 없거나 `:latest`입니다. 다시 받거나 새 노드에서 띄우면 검증하지 "
+    "않은 다른 이미지가 실행될 수 있습니다.",
+    en="A container image has no tag or :latest: a re-pull or a new node may run an image that "
+    "was never tested.",
+    fix_ko="버전 태그나 다이제스트(`@sha256:…`)로 고정합니다.",
+    fix_en="Pin a version tag or a digest (@sha256:...).",
+)
+RULE_NO_LIMITS = PRACTICES.rule(
+    "k8s-no-resource-limits",
+    ko="컨테이너에 메모리 상한(`resources.limits.memory`)이 없습니다. 메모리가 새는 컨테이너 하나가 "
+    "노드의 다른 파드까지 OOM으로 종료시킬 수 있습니다.",
+    en="A container has no memory limit: one leaking container can get other pods of the node "
+    "OOM-killed.",
+    fix_ko="컨테이너마다 `resources.limits.memory`를 정합니다.",
+    fix_en="Set resources.limits.memory on each container.",
+)
+RULE_NO_REQUESTS = PRACTICES.rule(
+    "k8s-no-resource-requests",
+    ko="컨테이너에 CPU나 메모리 요청(`resources.requests`)이 없습니다. 스케줄러가 노드의 여유를 보고 "
+    "배치할 수 없습니다.",
+    en="A container requests no CPU or memory: the scheduler cannot place it by the node's "
+    "free capacity.",
+    fix_ko="`resources.requests.cpu`와 `resources.requests.memory`를 정합니다.",
+    fix_en="Set resources.requests.cpu and resources.requests.memory.",
+)
+RULE_RUNS_AS_ROOT = PRACTICES.rule(
+    "k8s-runs-as-root",
+    ko="컨테이너가 root로 실행될 수 있습니다(`runAsNonRoot`도, 0이 아닌 `runAsUser`도 없음).",
+    en="A container may run as root (neither runAsNonRoot nor a non-zero runAsUser).",
+    fix_ko="`securityContext`에 `runAsNonRoot: true`나 0이 아닌 `runAsUser`를 둡니다.",
+    fix_en="Set runAsNonRoot: true or a non-zero runAsUser in the securityContext.",
+)
+RULE_NO_PROBES = PRACTICES.rule(
+    "k8s-no-probes",
+    applies_to=("Deployment", "StatefulSet", "DaemonSet"),
+    ko="오래 실행되는 워크로드의 컨테이너에 준비성 프로브(`readinessProbe`)가 없습니다. 준비되기 전의 "
+    "파드가 트래픽을 받고, 롤링 업데이트가 먼저 넘어갑니다.",
+    en="A long-running workload's container has no readinessProbe: pods get traffic before they "
+    "are ready and rolling updates move on too early.",
+    fix_ko="준비성·활성 프로브를 두어 트래픽과 재시작을 쿠버네티스에 맡깁니다.",
+    fix_en="Add a readiness (and liveness) probe.",
+)
 
 # Containers that run for the pod's life; ephemeral (debug) containers take no resources.
 RUNNING_LISTS = ("initContainers", "containers")
@@ -51,13 +98,13 @@ def check_practices(documents: Iterable[YamlDocument]) -> list[Finding]:
         if obj.pod_spec is None:  # Not pod-bearing (or a template the schema check rejects).
             continue
         emit = _emitter(document, pending)
-        for rule in RULES:
-            rule(obj, emit)
+        for check in PRACTICES.checks_for(obj.kind):
+            check(obj, emit)
     return _place(pending)
 
 
 def _emitter(document: YamlDocument, pending: list[Pending]) -> Emit:
-    def emit(path: JsonPath, rule: str, message: str, key: str | None = None) -> None:
+    def emit(path: JsonPath, rule: Rule, message: str, key: str | None = None) -> None:
         pending.append((document, path, rule, message, key))
 
     return emit
@@ -78,6 +125,7 @@ def _floating_tag(image: str) -> str | None:
     return ":latest 태그이니" if tag == "latest" else None
 
 
+@PRACTICES.check()
 def check_image_tag(obj: Obj, emit: Emit) -> None:
     # A floating tag means a re-pull or a new node runs different code than was tested.
     for path, container in obj.containers:
@@ -98,6 +146,7 @@ def _resources(container: dict) -> tuple[dict, dict]:
     return as_dict(resources.get("requests")), as_dict(resources.get("limits"))
 
 
+@PRACTICES.check()
 def check_limits(obj: Obj, emit: Emit) -> None:
     # Without a memory limit one leaking container can exhaust the node and get others OOM-killed.
     for path, container in obj.containers:
@@ -114,6 +163,7 @@ def check_limits(obj: Obj, emit: Emit) -> None:
             )
 
 
+@PRACTICES.check()
 def check_requests(obj: Obj, emit: Emit) -> None:
     # The scheduler places pods by requests; a missing one defaults to the limit, else to zero.
     for path, container in obj.containers:
@@ -145,6 +195,7 @@ def _runs_as_non_root(pod_context: dict, container_context: dict) -> bool:
     return non_root is True
 
 
+@PRACTICES.check()
 def check_non_root(obj: Obj, emit: Emit) -> None:
     # A process that is root in the container is one escape away from root on the node.
     pod_spec = as_dict(obj.pod_spec[1]) if obj.pod_spec else {}
@@ -164,11 +215,10 @@ def check_non_root(obj: Obj, emit: Emit) -> None:
         )
 
 
+@PRACTICES.check(*LONG_RUNNING_KINDS)
 def check_readiness(obj: Obj, emit: Emit) -> None:
     # Without a readiness probe a pod counts as ready once started: a Service sends it traffic
     # and a rolling update moves on before it can answer.
-    if obj.kind not in LONG_RUNNING_KINDS:
-        return
     for path, container in obj.containers:
         if _list_name(path) != "containers" or "readinessProbe" in container:
             continue
@@ -180,8 +230,6 @@ def check_readiness(obj: Obj, emit: Emit) -> None:
             "name",
         )
 
-
-RULES = (check_image_tag, check_limits, check_requests, check_non_root, check_readiness)
 
 
 # --- placing warnings on lines ----------------------------------------------------------------
@@ -208,7 +256,7 @@ def _place(pending: list[Pending]) -> list[Finding]:
             marks[source] = scan_marks(document.source.text, wanted[source])
         found = marks[source].get(document.index, {}).get(((*document.prefix, *path), key))
         line, column = found or document.locate(list(path), key)
-        findings.append(Finding(document.path, line, column, Severity.WARNING, rule, TOOL, message))
+        findings.append(rule.finding(document.path, line, column, message))
     return findings
 
 

@@ -12,11 +12,32 @@ import re
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from ..rules import RuleSet
 from .linemap import JsonPath, dotted
 from .objects import Emit, Obj, as_dict, walk
 
-RULE_QUANTITY = "k8s-invalid-quantity"
-RULE_REQUEST_LIMIT = "k8s-request-exceeds-limit"
+QUANTITY_RULES = RuleSet(
+    "kubernetes-api",
+    applies_to=("kubernetes",),
+    title_ko="API 서버 규칙: 수량과 자원",
+    title_en="API server rules: quantities and resources",
+)
+RULE_QUANTITY = QUANTITY_RULES.rule(
+    "k8s-invalid-quantity",
+    ko="자원 수량(`500m`, `1Gi`)을 API 서버가 읽을 수 없습니다. 스키마는 문자열이면 통과시키지만 "
+    "`64MB` 같은 값은 API 서버가 거부합니다.",
+    en="A resource quantity (500m, 1Gi) the API server cannot parse; the schema lets any string "
+    "pass, the server rejects e.g. 64MB.",
+    fix_ko="`Mi`, `Gi` 같은 이진 접미사나 `m`(밀리코어)를 씁니다. `MB`, `GB`는 없습니다.",
+    fix_en="Use binary suffixes such as Mi and Gi, or m for millicores; there is no MB or GB.",
+)
+RULE_REQUEST_LIMIT = QUANTITY_RULES.rule(
+    "k8s-request-exceeds-limit",
+    ko="컨테이너의 요청(requests)이 제한(limits)보다 큽니다. API 서버가 거부합니다.",
+    en="A container requests more of a resource than its limit; the API server rejects it.",
+    fix_ko="요청을 제한 이하로 줄이거나 제한을 늘립니다.",
+    fix_en="Lower the request to at most the limit, or raise the limit.",
+)
 
 QUANTITY = re.compile(r"^([+-]?[0-9.]+)(([eE][+-]?[0-9]+)|(Ki|Mi|Gi|Ti|Pi|Ei|n|u|m|k|M|G|T|P|E))?$")
 _SUFFIX = {
@@ -48,6 +69,7 @@ def parse_quantity(value: Any) -> Decimal | None:
     return number * _SUFFIX[match.group(4) or ""]
 
 
+@QUANTITY_RULES.check()
 def check_resources(obj: Obj, emit: Emit) -> None:
     for path, container in obj.containers:
         resources = as_dict(container.get("resources"))
@@ -101,6 +123,7 @@ POD_SPEC_QUANTITIES: tuple[JsonPath, ...] = (
 )
 
 
+@QUANTITY_RULES.check()
 def check_quantities(obj: Obj, emit: Emit) -> None:
     """Quantities outside containers' resources (those are check_resources')."""
     for pattern in KIND_QUANTITIES.get(obj.kind, ()):

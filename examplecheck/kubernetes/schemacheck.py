@@ -15,7 +15,8 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..findings import Finding, Severity
+from ..findings import Finding
+from ..rules import Rule
 from ..yamlload import YamlDocument
 from . import kubeconform
 from .engine import BuiltinEngine
@@ -55,7 +56,7 @@ class Lookup:
     """Schema files of one (apiVersion, kind) per version, and the error if any is missing."""
 
     paths: dict[str, Path]
-    rule: str | None = None
+    rule: Rule | None = None
     message: str = ""
     field: str = "apiVersion"  # Where the finding points.
 
@@ -103,7 +104,7 @@ class Planner:
     def finding(self, document: YamlDocument, lookup: Lookup, tool: str) -> Finding:
         line, column = document.locate([lookup.field])
         rule = lookup.rule or RULE_UNAVAILABLE
-        return Finding(document.path, line, column, Severity.ERROR, rule, tool, lookup.message)
+        return rule.finding(document.path, line, column, lookup.message, tool=tool)
 
 
 def run_builtin(targets: list[Target]) -> Verdicts:
@@ -289,9 +290,9 @@ def tool_error_findings(
 ) -> list[Finding]:
     """One finding per message, naming the versions it came from, on the line it names."""
     return [
-        Finding(
-            document.path, _error_line(document, message), 1, Severity.ERROR, RULE_TOOL_ERROR,
-            tool, f"{message} (Kubernetes {version_span(versions, configured)})",
+        RULE_TOOL_ERROR.finding(
+            document.path, _error_line(document, message), 1,
+            f"{message} (Kubernetes {version_span(versions, configured)})", tool=tool,
         )
         for message, versions in errors.items()
     ]  # fmt: skip

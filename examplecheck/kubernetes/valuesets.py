@@ -10,10 +10,26 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from ..rules import RuleSet
 from .linemap import JsonPath, dotted
 from .objects import Emit, Obj, get, walk
 
-RULE_VALUE = "k8s-invalid-value"
+VALUE_RULES = RuleSet(
+    "kubernetes-api",
+    applies_to=("kubernetes",),
+    title_ko="API 서버 규칙: 정해진 값",
+    title_en="API server rules: closed value sets",
+)
+RULE_VALUE = VALUE_RULES.rule(
+    "k8s-invalid-value",
+    ko="API 서버가 정해진 값만 받는 필드(프로토콜, 접근 모드, 전략 종류, 정책 …)에 다른 값이 "
+    "있거나, 개수나 백분율만 받는 필드에 다른 값이 있습니다. 스키마에는 열거형이 없어 통과합니다.",
+    en="A field the API server restricts to a closed set (protocol, access mode, strategy type, "
+    "policy ...) holds another value, or a count-or-percentage field holds neither; the schemas "
+    "carry no enum for it.",
+    fix_ko="메시지에 나열된 값 중 하나를 대소문자까지 그대로 씁니다. 백분율은 `\"25%\"`처럼 씁니다.",
+    fix_en='Use one of the values the message lists, with the same case; percentages as "25%".',
+)
 
 PROTOCOLS = ("TCP", "UDP", "SCTP")
 ACCESS_MODES = ("ReadWriteOnce", "ReadOnlyMany", "ReadWriteMany", "ReadWriteOncePod")
@@ -147,6 +163,7 @@ KIND_VALUES: dict[str, dict[JsonPath, tuple[str, ...]]] = {
 }
 
 
+@VALUE_RULES.check()
 def check_value_sets(obj: Obj, emit: Emit) -> None:
     data = obj.data
     for pattern, allowed in KIND_VALUES.get(obj.kind, {}).items():
@@ -184,6 +201,7 @@ INT_OR_PERCENT: dict[str, tuple[JsonPath, ...]] = {
 PERCENT = re.compile(r"^[0-9]+%$")
 
 
+@VALUE_RULES.check(*INT_OR_PERCENT)
 def check_int_or_percent(obj: Obj, emit: Emit) -> None:
     """A count must be >= 0; a string must be a percentage (ValidatePositiveIntOrPercent)."""
     for path in INT_OR_PERCENT.get(obj.kind, ()):
