@@ -35,6 +35,7 @@ extensions = [
     "notfound.extension",
     "example_directive",
     "example_catalogue",
+    "rule_catalogue",  # docs/rules.md: every checker rule, from examplecheck.catalogue
     "korean_search",
     "cron_schedule",
     "offline_editions",  # EPUB and single page (nox -s docs): tab sets in turn, valid XHTML

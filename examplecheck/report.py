@@ -67,13 +67,7 @@ def summary_line(report: Report) -> str:
 
 def schema_engine_line(report: Report) -> str | None:
     """Which engine checked the Kubernetes schemas in this run (None if none did)."""
-    # The labels the Kubernetes checker gives files: "<tool> (Kubernetes 1.33–1.37, strict)".
-    tools = {
-        label.split(" (", 1)[0]
-        for labels in report.checked_by.values()
-        for label in labels
-        if label.endswith(", strict)")
-    }
+    tools = {check.tool for checks in report.checked_by.values() for check in checks if check.strict}
     if "kubeconform" in tools:
         from .kubernetes.kubeconform import find_binary
 

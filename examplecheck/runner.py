@@ -45,7 +45,7 @@ from .classify import (
 )
 from .config import Config, ListedFile
 from .discover import discover, display_path
-from .findings import Finding, Report, Severity
+from .findings import Check, Finding, Report, Severity
 from .rules import RuleSet
 from .tools import TOOL_FAILED, TOOL_MISSING, TOOL_TIMEOUT, CheckerCouldNotRun
 from .yamlload import YAML_ALIAS_LIMIT, YAML_DEPTH_LIMIT, YAML_SYNTAX, YamlDocument
@@ -138,7 +138,7 @@ class _Run:
         self.root = config.root
         self.kubernetes_checker = kubernetes_checker
         self.report = Report()
-        self.checked_by: dict[str, list[str]] = defaultdict(list)
+        self.checked_by: dict[str, list[Check]] = defaultdict(list)
         self.referenced: set[Path] = set()
         self.kubernetes_documents: list[YamlDocument] = []
         self.dockerfiles: list[hadolint.DockerfileInput] = []
@@ -576,7 +576,7 @@ class _Run:
         )
 
     def _ran(self, display: str, tool: str) -> None:
-        self.checked_by[display].append(tool)
+        self.checked_by[display].append(Check(tool))
 
 
 _LOADER_REFUSALS = frozenset({YAML_ALIAS_LIMIT.id, YAML_DEPTH_LIMIT.id})

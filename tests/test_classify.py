@@ -159,7 +159,7 @@ def test_json_files_must_parse():
     assert [(f.path, f.line, f.column, f.rule) for f in report.findings] == [
         ("tests/fixtures/json/broken.json", 3, 34, "json-syntax")
     ]
-    assert report.checked_by["tests/fixtures/json/daemon.json"] == ["json"]
+    assert report.tools_of("tests/fixtures/json/daemon.json") == ["json"]
 
 
 def test_python_compiles_and_warnings_are_findings():
@@ -169,7 +169,7 @@ def test_python_compiles_and_warnings_are_findings():
     assert [(f.path, f.line, f.rule) for f in report.findings] == [
         ("tests/fixtures/python/broken-tool", 3, "python-syntax")
     ]
-    assert report.checked_by["tests/fixtures/python/locustfile.py"] == ["python-compile"]
+    assert report.tools_of("tests/fixtures/python/locustfile.py") == ["python-compile"]
     [warning] = check('pattern = "\\d+"\n', "w.py")
     assert (warning.line, warning.rule, str(warning.severity)) == (
         1,

@@ -11,6 +11,7 @@ from types import SimpleNamespace
 import pytest
 
 from examplecheck import cli, docker_compose, runner
+from examplecheck.findings import Check
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = "tests/fixtures"
@@ -28,7 +29,7 @@ def fake_kubernetes(monkeypatch):
     def checker(documents, *, versions, root, engine="auto"):
         calls.append((len(documents), list(versions)))
         return SimpleNamespace(
-            findings=[], checked_by={d.path: ["fake"] for d in documents}, fatal=None
+            findings=[], checked_by={d.path: [Check("fake")] for d in documents}, fatal=None
         )
 
     monkeypatch.setattr(runner, "load_kubernetes_checker", lambda: checker)

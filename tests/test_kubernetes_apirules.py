@@ -18,6 +18,7 @@ from test_kubernetes_support import (
 
 from examplecheck.kubernetes import check_kubernetes
 from examplecheck.kubernetes.apirules import check_document
+from examplecheck.kubernetes.crds import SPEC_NOT_CHECKED
 from examplecheck.kubernetes.quantities import parse_quantity
 
 API = FIXTURES / "api"
@@ -328,8 +329,8 @@ def test_custom_resource_metadata_is_checked_against_object_meta():
     ]
     assert "metadata.labels.port" in result.findings[0].message
     labels = result.checked_by["tests/fixtures/kubernetes/custom/gateway-label-not-string.yaml"]
-    assert "not schema-checked offline (CRD)" in labels
-    assert any("ObjectMeta" in label for label in labels)
+    assert SPEC_NOT_CHECKED in labels
+    assert any(check.scope == "metadata" for check in labels)
 
 
 def test_custom_resource_metadata_unknown_field_is_reported(tmp_path):

@@ -6,7 +6,7 @@ import pytest
 from test_kubernetes_support import FIXTURES, REPO, SHARED_CACHE, run
 
 from examplecheck.kubernetes.crds import (
-    NOT_CHECKED_LABEL,
+    SPEC_NOT_CHECKED,
     CrdConfigError,
     load_custom_resources,
     unchecked_kinds,
@@ -22,7 +22,7 @@ def test_gateway_api_kinds_are_declared_with_a_reason():
 def test_httproute_is_labelled_and_still_checked_by_set_rules():
     result = run(FIXTURES / "sets" / "httproute-port-missing")
     path = "tests/fixtures/kubernetes/sets/httproute-port-missing/all.yaml"
-    assert NOT_CHECKED_LABEL in result.checked_by[path]
+    assert SPEC_NOT_CHECKED in result.checked_by[path]
     assert [f.rule for f in result.findings] == ["k8s-backend-port-missing"]
 
 
@@ -48,7 +48,7 @@ def test_crd_names_are_checked_by_api_rules(tmp_path, monkeypatch):
     )
     result = run(path, root=tmp_path)
     assert [(f.rule, f.line) for f in result.findings] == [("k8s-invalid-name", 4)]
-    assert result.checked_by["gw.yaml"][0] == NOT_CHECKED_LABEL
+    assert result.checked_by["gw.yaml"][0] == SPEC_NOT_CHECKED
 
 
 @pytest.mark.parametrize(

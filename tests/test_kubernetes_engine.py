@@ -7,7 +7,7 @@ import datetime
 import pytest
 from test_kubernetes_support import FIXTURES, REPO, SHARED_CACHE, VERSIONS, brief, load, run
 
-from examplecheck.findings import Severity
+from examplecheck.findings import Check, Severity
 from examplecheck.kubernetes import check_kubernetes
 from examplecheck.kubernetes.engine import BuiltinEngine, jsonable
 from examplecheck.kubernetes.linemap import dotted, from_pointer
@@ -83,8 +83,9 @@ def test_valid_set_has_no_findings_and_says_what_checked_it():
     assert result.fatal is None
     assert result.findings == []
     labels = result.checked_by["tests/fixtures/kubernetes/valid/app.yaml"]
-    assert labels[0] == "kubernetes-schema (Kubernetes 1.33–1.37, strict)"
-    assert "kubernetes-api" in labels and "kubernetes-set" in labels
+    assert labels[0] == Check("kubernetes-schema", tuple(VERSIONS), strict=True)
+    assert labels[0].label == "kubernetes-schema (Kubernetes 1.33–1.37, strict)"
+    assert Check("kubernetes-api") in labels and Check("kubernetes-set") in labels
 
 
 def test_unknown_engine_and_missing_schema_version_are_fatal():

@@ -45,7 +45,7 @@ def test_a_valid_json_manifest_is_schema_checked_and_passes(engine):
     report = run(JSON / "deployment.json", engine)
     shown = "tests/fixtures/kubernetes/json/deployment.json"
     assert report.files[shown] == "kubernetes"
-    assert any("strict" in label for label in report.checked_by[shown])
+    assert any(check.strict for check in report.checked_by[shown])
     assert errors(report, "deployment.json") == []
 
 

@@ -115,9 +115,8 @@ def test_each_version_runs_with_the_cache_template(replay, monkeypatch):
             "-kubernetes-version",
         ]  # fmt: skip
         assert recorded[10] == str(REPO / "tests/fixtures/kubernetes/valid/app.yaml")
-    assert result.checked_by["tests/fixtures/kubernetes/valid/app.yaml"][0].startswith(
-        "kubeconform (Kubernetes 1.33–1.37, strict)"
-    )
+    first = result.checked_by["tests/fixtures/kubernetes/valid/app.yaml"][0]
+    assert first.label == "kubeconform (Kubernetes 1.33–1.37, strict)"
 
 
 def test_msg_tree_leaves_are_the_errors_not_validation_errors():

@@ -32,7 +32,7 @@ def test_good_yaml_is_linted():
     report = run("yaml", "good.yaml")
     assert report.findings == []
     assert report.files["tests/fixtures/yaml/good.yaml"] == "yaml"
-    assert report.checked_by["tests/fixtures/yaml/good.yaml"] == ["yamllint"]
+    assert report.tools_of("tests/fixtures/yaml/good.yaml") == ["yamllint"]
 
 
 def test_long_line_is_a_warning_per_conf():
@@ -44,6 +44,6 @@ def test_long_line_is_a_warning_per_conf():
 
 def test_manifests_and_compose_files_are_linted_too():
     report = run("compose", "by-content")
-    assert "yamllint" in report.checked_by["tests/fixtures/compose/by-content/stack.yaml"]
+    assert "yamllint" in report.tools_of("tests/fixtures/compose/by-content/stack.yaml")
     report = run("classify", "manifest")
-    assert "yamllint" in report.checked_by["tests/fixtures/classify/manifest/two-docs.yaml"]
+    assert "yamllint" in report.tools_of("tests/fixtures/classify/manifest/two-docs.yaml")

@@ -207,6 +207,7 @@ def _full_size_link(docname: str, name: str) -> nodes.paragraph:
 
 def setup(app: Sphinx) -> ExtensionMetadata:
     app.setup_extension("example_checks")
+    app.setup_extension("rule_catalogue")  # warnings link their rules to the rule page
     app.setup_extension("example_archives")
     app.setup_extension("example_refusals")
     app.setup_extension("inline_code_refusal")

@@ -28,7 +28,7 @@ class UnitResult:
     digest: str
     findings: list = field(default_factory=list)  # examplecheck.findings.Finding
     files: dict[str, str] = field(default_factory=dict)
-    checked_by: dict[str, list[str]] = field(default_factory=dict)
+    checked_by: dict[str, list] = field(default_factory=dict)  # examplecheck.findings.Check
 
 
 @dataclass
@@ -66,7 +66,7 @@ class ExampleState:
         unit = self.units.get(self.unit_of.get(path, ""))
         return unit.files.get(path, "") if unit else ""
 
-    def checked_by(self, path: str) -> list[str]:
+    def checked_by(self, path: str) -> list:
         unit = self.units.get(self.unit_of.get(path, ""))
         return list(unit.checked_by.get(path, [])) if unit else []
 

@@ -13,11 +13,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..findings import Finding, Severity
+from ..findings import Check, Finding
 from ..yamlload import YamlDocument
-from . import kubeconform
+from . import apirules, crossfile, kubeconform
 from .apirules import check_document
-from .crds import NOT_CHECKED_LABEL, CrdConfigError, declared, load_custom_resources
+from .crds import SPEC_NOT_CHECKED, CrdConfigError, declared, load_custom_resources
 from .crossfile import SetsConfigError, check_sets, load_sets_config
 from .keys import json_keys
 from .lists import expand_lists
@@ -31,22 +31,22 @@ from .schemacheck import (
     tool_error_findings,
 )
 from .schemas import SchemaIndex, SchemaSetMissing, ensure_cache
-from .violations import RULE_NOT_A_RESOURCE, RULE_UNKNOWN_KIND, merge_to_findings, version_span
+from .violations import RULE_NOT_A_RESOURCE, RULE_UNKNOWN_KIND, merge_to_findings
 
 __all__ = ["ENGINES", "KubernetesResult", "check_kubernetes"]
 
 ENGINES = ("auto", "kubeconform", "builtin")
 SCHEMA_TOOL = {"builtin": "kubernetes-schema", "kubeconform": "kubeconform"}
 METADATA_TOOL = SCHEMA_TOOL["builtin"]  # Custom resources' metadata is always checked in-process.
-API_LABEL = "kubernetes-api"
-SET_LABEL = "kubernetes-set"
+API_CHECK = Check(apirules.TOOL)
+SET_CHECK = Check(crossfile.TOOL)
 
 
 @dataclass
 class KubernetesResult:
     findings: list[Finding]
-    # path -> what checked it, e.g. ["kubeconform (Kubernetes 1.33–1.37, strict)", ...]
-    checked_by: dict[str, list[str]] = field(default_factory=dict)
+    # path -> the checks it went through (the schema engine with its versions, API rules ...)
+    checked_by: dict[str, list[Check]] = field(default_factory=dict)
     fatal: str | None = None  # The checker could not run (the CLI exits 2).
 
 
@@ -87,11 +87,10 @@ def check_kubernetes(
     findings.extend(null_keys)
     held = {id(d) for d in layout}
     layout += [d for d in documents if id(d) not in held]
-    checked_by: dict[str, list[str]] = defaultdict(list)
-    span = version_span(versions, versions)
-    schema_label = f"{tool} (Kubernetes {span}, strict)"
+    checked_by: dict[str, list[Check]] = defaultdict(list)
+    schema_check = Check(tool, tuple(versions), strict=True)
     # The versions too: the site's badge says which ObjectMeta schemas the metadata met.
-    metadata_label = f"{METADATA_TOOL} (Kubernetes {span}): CRD metadata only (ObjectMeta)"
+    metadata_check = Check(METADATA_TOOL, tuple(versions), scope="metadata")
     targets: list[Target] = []
     custom: list[YamlDocument] = []
     unknown: set[int] = set()  # documents already refused as no resource or an unknown kind
@@ -108,11 +107,11 @@ def check_kubernetes(
             continue
         labels = checked_by[document.path]
         if declared(crds, api_version, kind):
-            _add(labels, NOT_CHECKED_LABEL)
-            _add(labels, metadata_label)
+            _add(labels, SPEC_NOT_CHECKED)
+            _add(labels, metadata_check)
             custom.append(document)
             continue
-        _add(labels, schema_label)
+        _add(labels, schema_check)
         lookup = planner.lookup(api_version, kind)
         if lookup.rule:
             findings.append(planner.finding(document, lookup, tool))
@@ -146,14 +145,14 @@ def check_kubernetes(
         if isinstance(document.data, dict):
             findings.extend(check_document(document, known_kind=id(document) not in unknown))
             labels = checked_by[document.path]
-            _add(labels, API_LABEL)
-            _add(labels, SET_LABEL)
+            _add(labels, API_CHECK)
+            _add(labels, SET_CHECK)
     if practices:
         findings.extend(check_practices(documents))  # Warnings only; they never fail a run.
     findings.extend(check_sets(documents, sets_config))
     return KubernetesResult(findings, dict(checked_by))
 
 
-def _add(labels: list[str], label: str) -> None:
-    if label not in labels:
-        labels.append(label)
+def _add(checks: list[Check], check: Check) -> None:
+    if check not in checks:
+        checks.append(check)
