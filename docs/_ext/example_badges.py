@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from docutils import nodes
 
 from examplecheck import catalogue
-from rule_catalogue import rule_reference_node
+from rule_catalogue import inline_code, rule_reference_node
 from examplecheck.findings import Check
 
 # Where the checks the offline checker leaves out are made (noxfile.py, .github/workflows/ci.yml).
@@ -277,7 +277,8 @@ def warnings_admonition(
         item += nodes.Text(f": {finding.message}")
         advice = advice_for(finding.rule, finding.message)
         if advice:
-            item += nodes.Text(f" — {advice}")
+            item += nodes.Text(" — ")
+            item.extend(inline_code(advice))
         items += nodes.list_item("", item)
     admonition += items
     return admonition

@@ -46,6 +46,15 @@ def rule_reference_node(rule_id: str) -> nodes.Node:
     return node
 
 
+def inline_code(text: str) -> list[nodes.Node]:
+    """A rule's text as nodes: `backticked` spans become inline code."""
+    out: list[nodes.Node] = []
+    for index, part in enumerate(text.split("`")):
+        if part:
+            out.append(nodes.literal(part, part) if index % 2 else nodes.Text(part))
+    return out
+
+
 def _paragraph(label: str, *children: nodes.Node) -> nodes.paragraph:
     para = nodes.paragraph()
     para += nodes.strong(label, label)
@@ -64,8 +73,8 @@ def _entry(rule: Rule) -> nodes.section:
     facts += nodes.Text(f"심각도: {shown} · 대상: {scope} · 도구: ")
     facts += nodes.literal(rule.tool, rule.tool)
     section += facts
-    section += _paragraph("무엇을 찾는가:", nodes.Text(rule.summary_ko))
-    section += _paragraph("고치는 방법:", nodes.Text(rule.fix_ko))
+    section += _paragraph("무엇을 찾는가:", *inline_code(rule.summary_ko))
+    section += _paragraph("고치는 방법:", *inline_code(rule.fix_ko))
     if rule.family and rule.docs_url:
         where = rule.docs_url.replace("{code}", "<코드>")
         page = rule.docs_url.split("{code}", 1)[0]
