@@ -28,8 +28,15 @@ from . import (
 )
 from .apiserver import answers
 from .findings import Finding
-from .kubernetes import apirules, crossfield, crossfile, practices, quantities, valuesets
-from .kubernetes import violations
+from .kubernetes import (
+    apirules,
+    crossfield,
+    crossfile,
+    practices,
+    quantities,
+    valuesets,
+    violations,
+)
 from .rules import Rule, RuleSet
 
 # In the order the rule page lists them: what every file meets first, Kubernetes, the rest.

@@ -18,15 +18,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import docker_compose
+from . import docker_compose, settings
 from .cli_help import Cli, Problem, Runner, run_help
-from .conffile import load_problem
-from .config import ConfigError
 from .findings import Finding, Severity
-from .rules import RuleSet
 from .page_commands import CommandLine, command_lines, commands_of
+from .rules import RuleSet
 from .tools import TOOL_FAILED, CheckerCouldNotRun, find_tool
-from .yamlload import YamlDocument, load_yaml
 
 TOOL = "cli-help"
 COMMANDS = RuleSet(
@@ -37,7 +34,8 @@ COMMANDS = RuleSet(
 )
 COMMAND_UNKNOWN_SUBCOMMAND = COMMANDS.rule(
     "command-unknown-subcommand",
-    ko="페이지 명령 블록의 `docker`·`docker compose`·`kubectl`·`helm` 명령에 설치된 CLI의 `--help`가 "
+    ko="페이지 명령 블록의 `docker`·`docker compose`·`kubectl`·`helm` 명령에 설치된 CLI의 "
+    "`--help`가 "
     "모르는 하위 명령이 있습니다(오타, 다른 도구의 명령).",
     en="A docker, docker compose, kubectl or helm command on a page uses a subcommand the "
     "installed CLI's --help does not list (a typo, another tool's command).",
@@ -46,7 +44,8 @@ COMMAND_UNKNOWN_SUBCOMMAND = COMMANDS.rule(
 )
 COMMAND_UNKNOWN_FLAG = COMMANDS.rule(
     "command-unknown-flag",
-    ko="페이지 명령에 설치된 CLI의 `--help`가 모르는 플래그가 있습니다(오타, 다른 하위 명령의 플래그, "
+    ko="페이지 명령에 설치된 CLI의 `--help`가 모르는 플래그가 있습니다(오타, 다른 하위 명령의 "
+    "플래그, "
     "하위 명령 뒤에 쓴 docker 전역 플래그).",
     en="A page command uses a flag the installed CLI's --help does not list (a typo, another "
     "subcommand's flag, a docker global flag after the subcommand).",
@@ -291,60 +290,25 @@ def _absent(
 # -- conf/cli.yaml ------------------------------------------------------------------------
 
 
-def load_cli_settings(path: Path) -> CliSettings:
-    """``conf/cli.yaml``; none at all means nothing is excused. Malformed: ConfigError."""
-    if not path.exists():
+def load_cli_settings(root: Path) -> CliSettings:
+    """``conf/cli.yaml`` under ``root`` (its shape: conf/schemas/cli.schema.json); none at
+    all means nothing is excused."""
+    conf = settings.read(root, "cli")
+    if conf is None:
         return CliSettings()
-    loaded = load_yaml(path, CONF)
-    if loaded.findings or not loaded.documents:
-        raise ConfigError(load_problem(CONF, loaded.findings))
-    document = loaded.documents[0]
-    data = document.data
-    if not isinstance(data, dict) or not set(data) <= {"not_installable", "newer_flags"}:
-        raise ConfigError(f"{CONF}: expected a mapping with `not_installable` and `newer_flags`")
-    not_installable: dict[str, str] = {}
-    for index, entry in enumerate(_list(document, data, "not_installable")):
-        where = ["not_installable", index]
-        _keys(document, where, entry, {"cli", "reason"})
-        if entry["cli"] not in BINARIES:
-            known = ", ".join(BINARIES)
-            raise _fail(document, where, f"`cli` must be one of {known}, not {entry['cli']!r}")
-        not_installable[entry["cli"]] = " ".join(entry["reason"].split())
-    newer: list[NewerFlag] = []
-    for index, entry in enumerate(_list(document, data, "newer_flags")):
-        where = ["newer_flags", index]
-        _keys(document, where, entry, {"command", "flag", "since", "reason"})
-        since = re.fullmatch(r"(\d+)\.(\d+)", entry["since"])
-        if not since or not entry["flag"].startswith("-"):
-            raise _fail(document, where, '`since` must be "X.Y" and `flag` start with -')
+    not_installable = {
+        entry["cli"]: " ".join(entry["reason"].split())
+        for entry in conf.data.get("not_installable") or []
+    }
+    newer = []
+    for entry in conf.data.get("newer_flags") or []:
+        major, minor = entry["since"].split(".")
         newer.append(
             NewerFlag(
                 " ".join(entry["command"].split()),
                 entry["flag"],
-                (int(since[1]), int(since[2])),
+                (int(major), int(minor)),
                 " ".join(entry["reason"].split()),
             )
         )
     return CliSettings(not_installable, tuple(newer))
-
-
-def _list(document: YamlDocument, data: dict, section: str) -> list:
-    entries = data.get(section) or []
-    if not isinstance(entries, list):
-        raise _fail(document, [section], f"`{section}` must be a list")
-    return entries
-
-
-def _keys(document: YamlDocument, where: list, entry: object, keys: set[str]) -> None:
-    if not (
-        isinstance(entry, dict)
-        and set(entry) == keys
-        and all(isinstance(entry[k], str) and entry[k].strip() for k in keys)
-    ):
-        names = ", ".join(f"`{k}`" for k in sorted(keys))
-        raise _fail(document, where, f"each entry needs exactly {names}, each a non-empty string")
-
-
-def _fail(document: YamlDocument, where: list, message: str) -> ConfigError:
-    line, _ = document.locate(where)
-    return ConfigError(f"{CONF}:{line}: {message}")

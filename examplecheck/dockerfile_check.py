@@ -39,7 +39,7 @@ DOCKERFILE_UNKNOWN_INSTRUCTION = BUILDKIT.rule(
 )
 DOCKERFILE_EXEC_FORM = BUILDKIT.rule(
     "dockerfile-exec-form-invalid",
-    ko="exec 형식(`[\"a\", \"b\"]`)처럼 보이지만 올바른 JSON 배열이 아닙니다. Docker는 경고 없이 "
+    ko='exec 형식(`["a", "b"]`)처럼 보이지만 올바른 JSON 배열이 아닙니다. Docker는 경고 없이 '
     "셸 형식(`/bin/sh -c`)으로 실행합니다.",
     en='It looks like exec form (["a", "b"]) but is no valid JSON array; Docker silently runs it '
     "as a shell command (/bin/sh -c).",

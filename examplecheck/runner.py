@@ -45,8 +45,9 @@ from .classify import (
 )
 from .config import Config, ListedFile
 from .discover import discover, display_path
-from .findings import Check, Finding, Report, Severity
+from .findings import Check, Finding, Report
 from .rules import RuleSet
+from .settings import ConfigError
 from .tools import TOOL_FAILED, TOOL_MISSING, TOOL_TIMEOUT, CheckerCouldNotRun
 from .yamlload import YAML_ALIAS_LIMIT, YAML_DEPTH_LIMIT, YAML_SYNTAX, YamlDocument
 
@@ -68,11 +69,13 @@ STALE_EXCEPTION = RUN_RULES.rule(
 )
 UNCLASSIFIED_FILE = RUN_RULES.rule(
     "unclassified-file",
-    ko="매니페스트, Compose 파일, Dockerfile, 셸 스크립트, Python, YAML, 페이지 중 아무것도 아니고, 다른 "
+    ko="매니페스트, Compose 파일, Dockerfile, 셸 스크립트, Python, YAML, 페이지 중 아무것도 "
+    "아니고, 다른 "
     "예제가 읽는 입력도 아닙니다. 아무 도구도 검사하지 않는 파일은 둘 수 없습니다.",
     en="Not a manifest, Compose file, Dockerfile, shell script, Python, YAML or page, and no "
     "example refers to it: no file may go unchecked silently.",
-    fix_ko="`conf/exceptions.yaml`의 `data:`(다른 예제의 입력) 또는 `unchecked:`(검사하지 않는 파일)에 "
+    fix_ko="`conf/exceptions.yaml`의 `data:`(다른 예제의 입력) 또는 `unchecked:`(검사하지 않는 "
+    "파일)에 "
     "이유와 함께 적습니다.",
     fix_en="List it in conf/exceptions.yaml under data: (an input) or unchecked:, with a reason.",
 )
@@ -105,7 +108,8 @@ JSON_SYNTAX = RUN_RULES.rule(
 )
 CHECKER_CRASH = RUN_RULES.rule(
     "checker-crash",
-    ko="검사기가 이 파일에서 예상하지 못한 예외로 멈췄습니다. 파일보다 검사기의 결함일 가능성이 큽니다.",
+    ko="검사기가 이 파일에서 예상하지 못한 예외로 멈췄습니다. 파일보다 검사기의 결함일 가능성이 "
+    "큽니다.",
     en="The checker failed on this file with an unexpected exception: most likely a checker bug.",
     fix_ko="메시지와 파일을 이슈로 알려 주십시오.",
     fix_en="Please report it with the message and the file.",
@@ -400,7 +404,7 @@ class _Run:
             return
         try:
             findings = call()
-        except CheckerCouldNotRun:
+        except (CheckerCouldNotRun, ConfigError):
             raise
         except Exception as exc:
             for display in _unique(displays):
@@ -447,7 +451,7 @@ class _Run:
             result = checker(
                 documents, versions=list(self.config.kubernetes_versions), root=self.root
             )
-        except CheckerCouldNotRun:
+        except (CheckerCouldNotRun, ConfigError):
             raise
         except Exception as exc:
             for display in _unique(d.path for d in documents):
@@ -560,7 +564,7 @@ class _Run:
     def _guard(self, display: str, call: Callable[..., None], *args: Any) -> None:
         try:
             call(*args)
-        except (CheckerCouldNotRun, yamllint_check.YamllintConfigUnusable):
+        except (CheckerCouldNotRun, ConfigError):
             raise  # the checker cannot run: exit 2 with the reason
         except Exception as exc:
             self._crash(display, exc)

@@ -27,11 +27,13 @@ SHELLCHECK_CODES = SHELLCHECK.rule(
     levels=(Severity.ERROR, Severity.WARNING, Severity.INFO),
     family=r"(?P<code>SC\d{4})",
     docs_url="https://www.shellcheck.net/wiki/{code}",
-    ko="ShellCheck의 규칙(`SC` 코드)입니다. 셸 스크립트 전체와, 페이지의 `console`·`bash` 블록에서 독자가 "
+    ko="ShellCheck의 규칙(`SC` 코드)입니다. 셸 스크립트 전체와, 페이지의 `console`·`bash` 블록에서 "
+    "독자가 "
     "입력하는 명령을 검사합니다.",
     en="ShellCheck's rules (SC codes), on whole scripts and on the commands readers type from "
     "the pages' console and bash blocks.",
-    fix_ko="코드의 ShellCheck 위키 페이지가 설명하는 대로 고칩니다(대개 변수를 큰따옴표로 감쌉니다).",
+    fix_ko="코드의 ShellCheck 위키 페이지가 설명하는 대로 고칩니다(대개 변수를 큰따옴표로 "
+    "감쌉니다).",
     fix_en="Fix it as the code's ShellCheck wiki page says (usually: quote the variable).",
 )
 SHELL_LANGUAGES = frozenset({"bash", "sh", "shell", "zsh"})

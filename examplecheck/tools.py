@@ -36,7 +36,8 @@ TOOL_TIMEOUT = TOOL_RULES.rule(
 TOOL_MISSING = TOOL_RULES.rule(
     "tool-missing",
     severity=Severity.WARNING,
-    ko="파일을 검사할 도구가 이 컴퓨터에 없어 대신 덜 엄격하게 검사했습니다. `CI=true`에서는 실행할 수 "
+    ko="파일을 검사할 도구가 이 컴퓨터에 없어 대신 덜 엄격하게 검사했습니다. `CI=true`에서는 "
+    "실행할 수 "
     "없음(종료 코드 2)입니다.",
     en="The tool for this file is not installed here, so it was checked less strictly; with "
     "CI=true the run stops with exit status 2.",

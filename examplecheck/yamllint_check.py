@@ -7,20 +7,24 @@ from pathlib import Path
 from yamllint import linter
 from yamllint.config import YamlLintConfig, YamlLintConfigError
 
-from .conffile import load_problem
+from . import settings
 from .findings import Finding, Severity
 from .rules import RuleSet
-from .yamlload import YAML_SYNTAX, load_yaml
+from .settings import ConfigError
+from .yamlload import YAML_SYNTAX
 
 TOOL = "yamllint"
-YAMLLINT = RuleSet(TOOL, applies_to=("yaml",), title_ko="YAML 형식(yamllint)", title_en="YAML style (yamllint)")
+YAMLLINT = RuleSet(
+    TOOL, applies_to=("yaml",), title_ko="YAML 형식(yamllint)", title_en="YAML style (yamllint)"
+)
 YAMLLINT_RULES = YAMLLINT.rule(
     "yamllint",
     levels=(Severity.ERROR, Severity.WARNING),
     family=r"yamllint-(?P<code>[a-z-]+)",
     docs_url="https://yamllint.readthedocs.io/en/stable/rules.html",
     ko="yamllint의 규칙(`yamllint-key-duplicates`, `yamllint-indentation` …)입니다. 설정은 "
-    "`conf/yamllint.yaml`에 있습니다. 같은 키가 두 번 나오면 파서마다 다른 값을 고르므로 오류입니다.",
+    "`conf/yamllint.yaml`에 있습니다. 같은 키가 두 번 나오면 파서마다 다른 값을 고르므로 "
+    "오류입니다.",
     en="yamllint's rules (yamllint-key-duplicates, yamllint-indentation ...), configured in "
     "conf/yamllint.yaml; a duplicate key is an error because parsers pick different values.",
     fix_ko="메시지가 말하는 줄을 고칩니다. 중복 키는 하나를 지웁니다.",
@@ -28,19 +32,13 @@ YAMLLINT_RULES = YAMLLINT.rule(
 )
 
 
-class YamllintConfigUnusable(Exception):
-    """conf/yamllint.yaml cannot be read: the checker cannot run."""
-
-
 def load_config(path: Path) -> YamlLintConfig:
-    """conf/yamllint.yaml; unusable: one line naming the file (and the line, for YAML errors)."""
-    loaded = load_yaml(path, path.name)
-    if loaded.findings or not loaded.documents:
-        raise YamllintConfigUnusable(load_problem(str(path), loaded.findings))
+    """conf/yamllint.yaml; unusable: a ConfigError naming the file (and the line)."""
+    settings.read_file(path, str(path))
     try:
         return YamlLintConfig(file=str(path))
     except (OSError, YamlLintConfigError) as exc:
-        raise YamllintConfigUnusable(f"{path}: {' '.join(str(exc).split())}") from exc
+        raise ConfigError(f"{path}: {' '.join(str(exc).split())}") from exc
 
 
 def lint(
@@ -64,6 +62,8 @@ def lint(
                 severity=severity, member=f"yamllint-{problem.rule}",
             )  # fmt: skip
         else:  # a syntax error the loader did not see
-            finding = YAML_SYNTAX.finding(display, problem.line, problem.column, problem.desc, tool=TOOL)
+            finding = YAML_SYNTAX.finding(
+                display, problem.line, problem.column, problem.desc, tool=TOOL
+            )
         findings.append(finding)
     return findings

@@ -53,7 +53,8 @@ LOADER = RuleSet(
 )
 FILE_UNREADABLE = LOADER.rule(
     "file-unreadable",
-    ko="읽을 수 없는 파일입니다(자기 자신을 가리키는 심볼릭 링크, 깨진 링크, 읽기 권한 없음, FIFO).",
+    ko="읽을 수 없는 파일입니다(자기 자신을 가리키는 심볼릭 링크, 깨진 링크, 읽기 권한 없음, "
+    "FIFO).",
     en="The file cannot be read (a symlink loop, a broken link, no read permission, a FIFO).",
     fix_ko="링크를 고치거나 실제 파일로 바꿉니다.",
     fix_en="Fix the link or replace it by a real file.",
@@ -76,7 +77,8 @@ FILE_BINARY = LOADER.rule(
     "file-binary",
     ko="파일에 NUL 바이트가 있습니다. 텍스트 예제가 아닙니다.",
     en="The file contains NUL bytes: it is not a text example.",
-    fix_ko="텍스트 파일로 다시 저장하거나, 다른 예제가 읽는 입력이면 `conf/exceptions.yaml`에 둡니다.",
+    fix_ko="텍스트 파일로 다시 저장하거나, 다른 예제가 읽는 입력이면 `conf/exceptions.yaml`에 "
+    "둡니다.",
     fix_en="Save it as text, or list an input file in conf/exceptions.yaml.",
 )
 FILE_ENCODING = LOADER.rule(

@@ -31,7 +31,7 @@ ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = ROOT / "tests" / "fixtures" / "commands"
 PAGES = sorted(p for p in (ROOT / "docs").rglob("*.md") if "_build" not in p.parts)
 MACHINE = cli_flags.machine_clis()
-SETTINGS = load_cli_settings(ROOT / "conf" / "cli.yaml")
+SETTINGS = load_cli_settings(ROOT)
 RULES = ("command-unknown-flag", "command-unknown-subcommand", "tool-failed")
 
 
@@ -510,7 +510,7 @@ def test_malformed_conf_cli_yaml_cannot_run(tmp_path, text, says):
     conf.mkdir()
     (conf / "cli.yaml").write_text(text, encoding="utf-8")
     with pytest.raises(ConfigError, match=says.replace("(", r"\(").replace("[", r"\[")):
-        load_cli_settings(conf / "cli.yaml")
+        load_cli_settings(tmp_path)
     (conf / "versions.yaml").write_text('kubernetes: ["1.35"]\n', encoding="utf-8")
     (tmp_path / "docs").mkdir()
     (tmp_path / "docs" / "p.md").write_text("# p\n", encoding="utf-8")

@@ -13,8 +13,7 @@ import pytest
 
 from examplecheck.api import check_paths
 from examplecheck.findings import Check
-from examplecheck.kubernetes.crds import SPEC_NOT_CHECKED
-from examplecheck.kubernetes.crds import load_custom_resources
+from examplecheck.kubernetes.crds import SPEC_NOT_CHECKED, load_custom_resources
 from tests.fixtures.site.site_build import build, copy_fixture, extension
 
 example_badges = extension("example_badges")
@@ -24,7 +23,8 @@ ROOT = Path(__file__).resolve().parents[1]
 # Latin words a badge may show: tool and product names, never English prose or jargon.
 NAMES = frozenset(
     {"BuildKit", "Docker", "hadolint", "yamllint", "ShellCheck", "Compose", "Specification", "helm",
-     "template", "lint", "Python", "ruff", "JSON", "CRD", "CI", "kubeconform", "Dockerfile", "API", "kustomize", "build"}
+     "template", "lint", "Python", "ruff", "JSON", "CRD", "CI", "kubeconform", "Dockerfile", "API",
+     "kustomize", "build"}
 )  # fmt: skip
 PASSED = ("통과", "검증됨")
 

@@ -7,10 +7,10 @@ from test_kubernetes_support import FIXTURES, REPO, SHARED_CACHE, run
 
 from examplecheck.kubernetes.crds import (
     SPEC_NOT_CHECKED,
-    CrdConfigError,
     load_custom_resources,
     unchecked_kinds,
 )
+from examplecheck.settings import ConfigError
 
 
 def test_gateway_api_kinds_are_declared_with_a_reason():
@@ -62,5 +62,5 @@ def test_crd_names_are_checked_by_api_rules(tmp_path, monkeypatch):
 def test_malformed_crds_config_is_rejected(tmp_path, text):
     (tmp_path / "conf").mkdir()
     (tmp_path / "conf" / "crds.yaml").write_text(text, "utf-8")
-    with pytest.raises(CrdConfigError):
+    with pytest.raises(ConfigError):
         load_custom_resources(tmp_path)

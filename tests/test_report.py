@@ -6,8 +6,8 @@ import json
 
 import pytest
 
-from examplecheck.findings import Finding, Report, Severity
 from examplecheck.catalogue import lookup
+from examplecheck.findings import Finding, Report, Severity
 from examplecheck.report import github_line, render
 
 
@@ -17,7 +17,9 @@ def _report() -> Report:
     report.extend(
         [
             Finding("b/Dockerfile", 3, 1, Severity.WARNING, "DL3025", "hadolint", "Use JSON"),
-            Finding("a/x.yaml", 7, 5, Severity.ERROR, "k8s-schema-type", "kubeconform", "bad\nvalue"),
+            Finding(
+                "a/x.yaml", 7, 5, Severity.ERROR, "k8s-schema-type", "kubeconform", "bad\nvalue"
+            ),
             Finding("a/x.yaml", 2, 1, Severity.INFO, "command-not-checked", "cli-help", "fyi"),
         ]
     )

@@ -73,7 +73,7 @@ def test_a_finding_with_an_unregistered_id_is_a_checker_bug() -> None:
     member = Finding("Dockerfile", 1, 1, Severity.WARNING, "DL3007", "hadolint", "m")
     catalogue.require_registered([member])
     unknown = Finding("x.yaml", 3, 1, Severity.ERROR, "k8s-made-up", "kubernetes-api", "m")
-    with pytest.raises(catalogue.UnregisteredRule, match="x.yaml:3: rule 'k8s-made-up'"):
+    with pytest.raises(catalogue.UnregisteredRule, match=r"x\.yaml:3: rule 'k8s-made-up'"):
         catalogue.require_registered([ok, unknown])
 
 

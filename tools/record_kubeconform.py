@@ -21,7 +21,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-import yaml
+from examplecheck import settings
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = ROOT / "tests" / "fixtures" / "kubernetes"
@@ -48,8 +48,7 @@ def inputs() -> list[Path]:
 
 
 def versions() -> list[str]:
-    config = yaml.safe_load((ROOT / "conf" / "versions.yaml").read_text("utf-8"))
-    return [str(v) for v in config["kubernetes"]]
+    return list(settings.data_of(ROOT, "versions")["kubernetes"])
 
 
 def built_version(binary: str) -> str | None:

@@ -29,9 +29,7 @@ def table() -> str:
     for rule in catalogue.all_rules():
         shown = "/".join(_SEVERITY[str(s)] for s in dict.fromkeys([rule.severity, *rule.levels]))
         name = f"`{rule.id}`" + (" 계열(코드별)" if rule.family else "")
-        rows.append(
-            f"| {name} | {shown} | {_cell(rule.summary_ko)} | {_cell(rule.fix_ko)} |"
-        )
+        rows.append(f"| {name} | {shown} | {_cell(rule.summary_ko)} | {_cell(rule.fix_ko)} |")
     return "\n".join(rows)
 
 

@@ -15,9 +15,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from docutils import nodes
+from rule_catalogue import inline_code, rule_reference_node
 
 from examplecheck import catalogue
-from rule_catalogue import inline_code, rule_reference_node
 from examplecheck.findings import Check
 
 # Where the checks the offline checker leaves out are made (noxfile.py, .github/workflows/ci.yml).

@@ -18,11 +18,13 @@ APISERVER = RuleSet(
 )
 RULE_REJECTED = APISERVER.rule(
     "k8s-apiserver",
-    ko="`nox -s apiserver`에서 실제 kube-apiserver가 객체를 거부했습니다. 메시지에 서버가 말한 필드와 "
+    ko="`nox -s apiserver`에서 실제 kube-apiserver가 객체를 거부했습니다. 메시지에 서버가 말한 "
+    "필드와 "
     "이유가 있습니다.",
     en="The real kube-apiserver (nox -s apiserver) refused the object; the message has the field "
     "and the reason the server gave.",
-    fix_ko="메시지의 필드를 고칩니다. 검사기가 놓친 규칙이면 `examplecheck/kubernetes/apirules.py`에 "
+    fix_ko="메시지의 필드를 고칩니다. 검사기가 놓친 규칙이면 "
+    "`examplecheck/kubernetes/apirules.py`에 "
     "규칙을, `tests/mutation/operators.py`에 돌연변이 연산자를 추가합니다.",
     fix_en="Fix the field; if the offline checker missed it, add an API rule and a mutation "
     "operator.",

@@ -14,11 +14,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..findings import Check, Finding
+from ..settings import ConfigError
 from ..yamlload import YamlDocument
 from . import apirules, crossfile, kubeconform
 from .apirules import check_document
-from .crds import SPEC_NOT_CHECKED, CrdConfigError, declared, load_custom_resources
-from .crossfile import SetsConfigError, check_sets, load_sets_config
+from .crds import SPEC_NOT_CHECKED, declared, load_custom_resources
+from .crossfile import check_sets, load_sets_config
 from .keys import json_keys
 from .lists import expand_lists
 from .practices import check_practices
@@ -76,7 +77,7 @@ def check_kubernetes(
         crds = load_custom_resources(root)
         sets_config = load_sets_config(root)
         cache_folder = ensure_cache(versions, root)
-    except (CrdConfigError, SetsConfigError, SchemaSetMissing) as exc:
+    except (ConfigError, SchemaSetMissing) as exc:
         return KubernetesResult([], fatal=str(exc))
     planner = Planner(versions, {v: SchemaIndex.load(cache_folder, v) for v in versions})
 

@@ -68,11 +68,13 @@ RULE_NAME = API.rule(
 )
 RULE_LABEL = API.rule(
     "k8s-invalid-label",
-    ko="레이블 키나 값이 API 서버 규칙(접두사는 DNS 이름, 이름과 값은 63자 이내의 영숫자, `-`, `_`, "
+    ko="레이블 키나 값이 API 서버 규칙(접두사는 DNS 이름, 이름과 값은 63자 이내의 영숫자, `-`, "
+    "`_`, "
     "`.`)을 어깁니다.",
     en="A label key or value breaks the API server's rules (a DNS prefix; name and value up to "
     "63 alphanumerics, '-', '_', '.').",
-    fix_ko="레이블 값은 영숫자로 시작하고 끝나게, 63자 이내로 씁니다. 값이 숫자뿐이면 따옴표로 감쌉니다.",
+    fix_ko="레이블 값은 영숫자로 시작하고 끝나게, 63자 이내로 씁니다. 값이 숫자뿐이면 따옴표로 "
+    "감쌉니다.",
     fix_en="Start and end label values with an alphanumeric, within 63 characters; quote "
     "numeric values.",
 )
@@ -142,7 +144,8 @@ RULE_BASE64 = API.rule(
 )
 RULE_PROBE_PORT = API.rule(
     "k8s-probe-port-unknown",
-    ko="프로브가 이름으로 가리키는 포트를 컨테이너가 `ports`에 선언하지 않았습니다. 서버는 받아들이지만 "
+    ko="프로브가 이름으로 가리키는 포트를 컨테이너가 `ports`에 선언하지 않았습니다. 서버는 "
+    "받아들이지만 "
     "kubelet의 프로브가 실패합니다.",
     en="A probe names a port the container does not declare in its ports; the server accepts "
     "it but the kubelet's probe fails.",
@@ -158,7 +161,8 @@ RULE_MISSING_NAME = API.rule(
 )
 RULE_DUPLICATE_CONTAINER = API.rule(
     "k8s-duplicate-container-name",
-    ko="한 파드 안에 같은 이름의 컨테이너(초기화 컨테이너 포함)가 둘 있습니다. API 서버가 거부합니다.",
+    ko="한 파드 안에 같은 이름의 컨테이너(초기화 컨테이너 포함)가 둘 있습니다. API 서버가 "
+    "거부합니다.",
     en="Two containers (init containers included) of one pod share a name; the API server "
     "rejects it.",
     fix_ko="컨테이너마다 다른 이름을 붙입니다.",

@@ -9,10 +9,10 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from typing import Any
 
-from ..conffile import load_mapping, mapping_entries, strings
+from .. import discover, settings
 from ..findings import Finding
 from ..rules import Rule, RuleSet
 from ..yamlload import YamlDocument
@@ -41,10 +41,10 @@ SET_RULES = RuleSet(
     title_ko="예제 묶음 안의 참조",
     title_en="References within an example set",
 )
-_DECLARE_KO = (
-    " 일부러 묶음 밖에 둔 대상이면 `conf/sets.yaml`의 `external:`에 이유와 함께 적습니다."
+_DECLARE_KO = " 일부러 묶음 밖에 둔 대상이면 `conf/sets.yaml`의 `external:`에 이유와 함께 적습니다."
+_DECLARE_EN = (
+    " If it lives outside the set on purpose, declare it under external: in conf/sets.yaml."
 )
-_DECLARE_EN = " If it lives outside the set on purpose, declare it under external: in conf/sets.yaml."
 RULE_SERVICE_NO_PODS = SET_RULES.rule(
     "k8s-service-selects-nothing",
     applies_to=("Service",),
@@ -52,7 +52,8 @@ RULE_SERVICE_NO_PODS = SET_RULES.rule(
     "서비스가 됩니다.",
     en="No pod template of the example set carries the Service's selector labels: applied, the "
     "Service has no endpoints.",
-    fix_ko="셀렉터를 워크로드의 파드 템플릿 레이블과 맞추거나 워크로드를 같은 폴더에 둡니다." + _DECLARE_KO,
+    fix_ko="셀렉터를 워크로드의 파드 템플릿 레이블과 맞추거나 워크로드를 같은 폴더에 둡니다."
+    + _DECLARE_KO,
     fix_en="Match the selector to a workload's pod template labels, or add the workload to the "
     "folder." + _DECLARE_EN,
 )
@@ -95,7 +96,8 @@ RULE_PDB_NO_PODS = SET_RULES.rule(
 )
 RULE_REF_MISSING = SET_RULES.rule(
     "k8s-ref-missing",
-    ko="파드가 참조하는 컨피그맵이나 시크릿(`env`, `envFrom`, `volumes`)이 같은 예제 묶음에 없습니다. "
+    ko="파드가 참조하는 컨피그맵이나 시크릿(`env`, `envFrom`, `volumes`)이 같은 예제 묶음에 "
+    "없습니다. "
     "적용하면 파드가 `CreateContainerConfigError`로 멈춥니다.",
     en="A ConfigMap or Secret the pod refers to (env, envFrom, volumes) is not in the example "
     "set: applied, the pod stops at CreateContainerConfigError.",
@@ -132,10 +134,6 @@ RULE_TARGET_PORT = SET_RULES.rule(
 )
 
 
-class SetsConfigError(Exception):
-    """conf/sets.yaml is malformed."""
-
-
 @dataclass(frozen=True)
 class External:
     set: str | None
@@ -150,8 +148,7 @@ class SetsConfig:
     external: list[External] = field(default_factory=list)
 
     def set_of(self, path: str) -> str:
-        folder = path.rpartition("/")[0] or "."  # Display paths are POSIX and relative.
-        return self.folder_to_set.get(folder, folder)
+        return discover.set_of(path, self.folder_to_set)  # display paths: POSIX, relative
 
     def is_external(self, set_name: str, kind: str, name: str) -> bool:
         return any(
@@ -160,28 +157,11 @@ class SetsConfig:
 
 
 def load_sets_config(root: Path) -> SetsConfig:
-    path = root / CONFIG
-    if not path.is_file():
-        return SetsConfig()
-    document = load_mapping(path, str(CONFIG), SetsConfigError)
-    config = SetsConfig()
-    for line, group in mapping_entries(document, "groups", SetsConfigError):
-        name = group.get("name")
-        if not isinstance(name, str) or not name or not group.get("folders"):
-            raise SetsConfigError(f"{CONFIG}:{line}: every group needs a name and folders")
-        if not strings(group["folders"]):
-            raise SetsConfigError(f"{CONFIG}:{line}: `folders` must be a list of folder paths")
-        for folder in group["folders"]:
-            config.folder_to_set[PurePosixPath(folder).as_posix()] = name
-    for line, entry in mapping_entries(document, "external", SetsConfigError):
-        if not all(isinstance(entry.get(k), str) and entry[k] for k in ("kind", "name")) or (
-            not entry.get("reason")
-        ):
-            raise SetsConfigError(
-                f"{CONFIG}:{line}: every external reference needs kind, name, reason"
-            )
+    """conf/sets.yaml (its shape: conf/schemas/sets.schema.json); absent: folders are sets."""
+    config = SetsConfig(folder_to_set=discover.set_groups(root))
+    for entry in settings.data_of(root, "sets").get("external") or []:
         config.external.append(
-            External(entry.get("set"), entry["kind"], entry["name"], str(entry["reason"]))
+            External(entry.get("set"), entry["kind"], entry["name"], entry["reason"])
         )
     return config
 
@@ -581,4 +561,3 @@ def _claim_templates(data: dict) -> set[str]:
         return set()
     templates = as_list(get(data, ("spec", "volumeClaimTemplates")))
     return {name for t in templates if isinstance(name := get(t, ("metadata", "name")), str)}
-

@@ -56,7 +56,9 @@ def expand_lists(
         if not isinstance(items, list):
             line, column = document.locate([], "items" if "items" in document.data else None)
             message = "a List needs `items:`, a list of objects (kubectl applies each one)"
-            findings.append(RULE_LIST_ITEMS.finding(document.path, line, column, message, tool=tool))
+            findings.append(
+                RULE_LIST_ITEMS.finding(document.path, line, column, message, tool=tool)
+            )
             continue
         width, offset = list_width(document.data), 0
         for number, item in enumerate(items):

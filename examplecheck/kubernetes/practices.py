@@ -41,7 +41,8 @@ RULE_IMAGE_LATEST = PRACTICES.rule(
 )
 RULE_NO_LIMITS = PRACTICES.rule(
     "k8s-no-resource-limits",
-    ko="컨테이너에 메모리 상한(`resources.limits.memory`)이 없습니다. 메모리가 새는 컨테이너 하나가 "
+    ko="컨테이너에 메모리 상한(`resources.limits.memory`)이 없습니다. 메모리가 새는 컨테이너 "
+    "하나가 "
     "노드의 다른 파드까지 OOM으로 종료시킬 수 있습니다.",
     en="A container has no memory limit: one leaking container can get other pods of the node "
     "OOM-killed.",
@@ -50,7 +51,8 @@ RULE_NO_LIMITS = PRACTICES.rule(
 )
 RULE_NO_REQUESTS = PRACTICES.rule(
     "k8s-no-resource-requests",
-    ko="컨테이너에 CPU나 메모리 요청(`resources.requests`)이 없습니다. 스케줄러가 노드의 여유를 보고 "
+    ko="컨테이너에 CPU나 메모리 요청(`resources.requests`)이 없습니다. 스케줄러가 노드의 여유를 "
+    "보고 "
     "배치할 수 없습니다.",
     en="A container requests no CPU or memory: the scheduler cannot place it by the node's "
     "free capacity.",
@@ -67,7 +69,8 @@ RULE_RUNS_AS_ROOT = PRACTICES.rule(
 RULE_NO_PROBES = PRACTICES.rule(
     "k8s-no-probes",
     applies_to=("Deployment", "StatefulSet", "DaemonSet"),
-    ko="오래 실행되는 워크로드의 컨테이너에 준비성 프로브(`readinessProbe`)가 없습니다. 준비되기 전의 "
+    ko="오래 실행되는 워크로드의 컨테이너에 준비성 프로브(`readinessProbe`)가 없습니다. 준비되기 "
+    "전의 "
     "파드가 트래픽을 받고, 롤링 업데이트가 먼저 넘어갑니다.",
     en="A long-running workload's container has no readinessProbe: pods get traffic before they "
     "are ready and rolling updates move on too early.",
@@ -229,7 +232,6 @@ def check_readiness(obj: Obj, emit: Emit) -> None:
             "readinessProbe를 둡니다.",
             "name",
         )
-
 
 
 # --- placing warnings on lines ----------------------------------------------------------------

@@ -27,7 +27,7 @@ RULE_VALUE = VALUE_RULES.rule(
     en="A field the API server restricts to a closed set (protocol, access mode, strategy type, "
     "policy ...) holds another value, or a count-or-percentage field holds neither; the schemas "
     "carry no enum for it.",
-    fix_ko="메시지에 나열된 값 중 하나를 대소문자까지 그대로 씁니다. 백분율은 `\"25%\"`처럼 씁니다.",
+    fix_ko='메시지에 나열된 값 중 하나를 대소문자까지 그대로 씁니다. 백분율은 `"25%"`처럼 씁니다.',
     fix_en='Use one of the values the message lists, with the same case; percentages as "25%".',
 )
 

@@ -27,7 +27,8 @@ _VERSIONS_KO = " 메시지 끝에 그 오류가 나온 쿠버네티스 버전이
 _VERSIONS_EN = " The message ends with the Kubernetes versions it occurs in."
 RULE_UNKNOWN_FIELD = SCHEMA_RULES.rule(
     "k8s-schema-unknown-field",
-    ko="스키마에 없는 필드입니다(오타, 잘못된 들여쓰기나 위치). 엄격 모드라 오류입니다." + _VERSIONS_KO,
+    ko="스키마에 없는 필드입니다(오타, 잘못된 들여쓰기나 위치). 엄격 모드라 오류입니다."
+    + _VERSIONS_KO,
     en="A field the schema does not have (a typo, a wrong indentation or place); an error in "
     "strict mode." + _VERSIONS_EN,
     fix_ko="필드 이름과 들여쓰기를 `kubectl explain <종류>.<필드>`로 확인합니다.",
@@ -64,7 +65,8 @@ RULE_INVALID = SCHEMA_RULES.rule(
 )
 RULE_UNAVAILABLE = SCHEMA_RULES.rule(
     "k8s-api-version-unavailable",
-    ko="`conf/versions.yaml`의 어떤 쿠버네티스 버전이 그 `apiVersion`을 제공하지 않습니다(제거되었거나 "
+    ko="`conf/versions.yaml`의 어떤 쿠버네티스 버전이 그 `apiVersion`을 제공하지 "
+    "않습니다(제거되었거나 "
     "아직 없음).",
     en="A Kubernetes version of conf/versions.yaml does not serve that apiVersion (removed, or "
     "not there yet).",
@@ -73,7 +75,8 @@ RULE_UNAVAILABLE = SCHEMA_RULES.rule(
 )
 RULE_UNKNOWN_KIND = SCHEMA_RULES.rule(
     "k8s-unknown-kind",
-    ko="어떤 쿠버네티스 버전의 스키마에도 없고 `conf/crds.yaml`에도 선언되지 않은 종류(kind)입니다.",
+    ko="어떤 쿠버네티스 버전의 스키마에도 없고 `conf/crds.yaml`에도 선언되지 않은 "
+    "종류(kind)입니다.",
     en="A kind no Kubernetes version's schema serves and conf/crds.yaml does not declare.",
     fix_ko="`kind`의 철자를 고칩니다. 사용자 정의 리소스라면 `conf/crds.yaml`에 선언합니다.",
     fix_en="Correct the kind's spelling; declare a custom resource in conf/crds.yaml.",
