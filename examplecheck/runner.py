@@ -111,7 +111,7 @@ CHECKER_CRASH = RUN_RULES.rule(
     ko="검사기가 이 파일에서 예상하지 못한 예외로 멈췄습니다. 파일보다 검사기의 결함일 가능성이 "
     "큽니다.",
     en="The checker failed on this file with an unexpected exception: most likely a checker bug.",
-    fix_ko="메시지와 파일을 이슈로 알려 주십시오.",
+    fix_ko="메시지와 파일을 저장소에 이슈로 알립니다.",
     fix_en="Please report it with the message and the file.",
 )
 CRASHED = "crashed"  # classification itself failed: reported once as checker-crash

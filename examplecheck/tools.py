@@ -23,14 +23,15 @@ TOOL_FAILED = TOOL_RULES.rule(
     ko="검사 도구가 실행되었지만 읽을 수 있는 결과를 내지 않았습니다. 그 파일은 그 도구로 검사되지 "
     "않았습니다.",
     en="A checking tool ran but gave no output that could be read; the file was not checked by it.",
-    fix_ko="메시지에 있는 도구의 오류를 확인합니다. 검사기의 문제로 보이면 이슈로 알려 주십시오.",
+    fix_ko="메시지에 있는 도구의 오류를 확인합니다. 검사기의 문제로 보이면 저장소에 이슈로 "
+    "알립니다.",
     fix_en="Read the tool's error in the message; report it if it looks like a checker problem.",
 )
 TOOL_TIMEOUT = TOOL_RULES.rule(
     "tool-timeout",
     ko="검사 도구가 시간 제한 안에 끝나지 않았습니다.",
     en="A checking tool did not finish within its time limit.",
-    fix_ko="파일을 줄이거나 나누어 봅니다. 계속되면 이슈로 알려 주십시오.",
+    fix_ko="파일을 줄이거나 나누어 봅니다. 계속되면 저장소에 이슈로 알립니다.",
     fix_en="Try a smaller file; report it if it persists.",
 )
 TOOL_MISSING = TOOL_RULES.rule(

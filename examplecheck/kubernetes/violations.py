@@ -94,7 +94,7 @@ RULE_TOOL_ERROR = SCHEMA_RULES.rule(
     ko="kubeconform이 문서를 검사하지 못하고 오류를 냈습니다(읽을 수 없는 문서, 스키마 문제).",
     en="kubeconform could not check the document and reported an error (an unreadable document, "
     "a schema problem).",
-    fix_ko="메시지가 가리키는 줄을 고칩니다. 검사기의 문제로 보이면 이슈로 알려 주십시오.",
+    fix_ko="메시지가 가리키는 줄을 고칩니다. 검사기의 문제로 보이면 저장소에 이슈로 알립니다.",
     fix_en="Fix the line the message names; report it if it looks like a checker problem.",
 )
 
