@@ -111,9 +111,14 @@ def schema(name: str) -> dict[str, Any]:
 def _validate(settings: SettingsFile, name: str) -> None:
     described = schema(name)
     validator = jsonschema.Draft202012Validator(described)
-    error = jsonschema.exceptions.best_match(validator.iter_errors(settings.data))
-    if error is None:
+    errors = list(validator.iter_errors(settings.data))
+    if not errors:
         return
+    # The first problem in the file, as a reader meets it; the most precise at that line.
+    error = min(
+        errors,
+        key=lambda e: (settings.line_of(*e.absolute_path), -len(e.absolute_path), str(e.path)),
+    )
     where = list(error.absolute_path)
     message = _message(described, error)
     shown = ".".join(str(part) for part in where) or "(top level)"

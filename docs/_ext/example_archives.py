@@ -2,11 +2,11 @@
 
 A set is what the checker groups (``examplecheck.discover.check_unit_of``: a Helm chart, a
 folder, or the folders conf/sets.yaml merges) with one addition: a folder holding a
-``Dockerfile`` is a build context, so its whole subtree (the Spring Boot project's ``src/``)
-is one set, like a chart. A folder's archive holds the folder with its subfolders. Entries
-keep their repository paths (``examples/kubernetes/workloads/deployment.yaml``): unzipped anywhere, the
-commands of the pages (``kubectl apply -f examples/...``) run unchanged from that folder, and
-several archives unzip into one tree. The bytes depend only on the files: sorted entries,
+``Dockerfile`` is a build context, so its whole subtree (the Spring Boot project's ``src/``) is
+one set, like a chart. A folder's archive holds the folder with its subfolders. Entries keep
+their repository paths (``examples/kubernetes/workloads/deployment.yaml``): unzipped anywhere,
+the commands of the pages (``kubectl apply -f examples/...``) run unchanged from that folder,
+and several archives unzip into one tree. The bytes depend only on the files: sorted entries,
 fixed timestamps and modes. Build by-products are left out by
 ``examplecheck.discover.example_files``.
 
