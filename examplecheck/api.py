@@ -7,9 +7,9 @@ from pathlib import Path
 from .catalogue import UnregisteredRule, require_registered
 from .config import ConfigError, load_config
 from .discover import UsageError
+from .executables import CheckerCouldNotRun
 from .findings import Report
-from .runner import KubernetesChecker, run
-from .tools import CheckerCouldNotRun
+from .run import KubernetesChecker, run
 
 __all__ = ["CheckerCouldNotRun", "ConfigError", "UsageError", "check_paths"]
 

@@ -13,36 +13,35 @@ from functools import cache
 
 from . import (
     cli_flags,
-    docker_compose,
-    dockerfile_check,
-    hadolint,
-    helm_chart,
+    compose_files,
+    document_shapes,
+    executables,
     images,
-    kustomize,
-    python_check,
-    runner,
-    shellcheck,
-    tools,
-    yamllint_check,
+    listed_files,
+    references,
+    run,
     yamlload,
 )
 from .apiserver import answers
 from .findings import Finding
-from .kubernetes import (
-    apirules,
-    crossfield,
-    crossfile,
-    practices,
-    quantities,
-    valuesets,
-    violations,
-)
+from .kubernetes.engines import violations
+from .kubernetes.rules import apirules, crossfield, crossfile, practices, quantities, valuesets
 from .rules import Rule, RuleSet
+from .wrappers import (
+    buildkit,
+    docker_compose,
+    hadolint,
+    helm,
+    kustomize,
+    python_compile,
+    shellcheck,
+    yamllint,
+)
 
 # In the order the rule page lists them: what every file meets first, Kubernetes, the rest.
 RULE_SETS: tuple[RuleSet, ...] = (
     yamlload.LOADER,
-    yamllint_check.YAMLLINT,
+    yamllint.YAMLLINT,
     violations.SCHEMA_RULES,
     apirules.API,
     valuesets.VALUE_RULES,
@@ -52,16 +51,20 @@ RULE_SETS: tuple[RuleSet, ...] = (
     practices.PRACTICES,
     answers.APISERVER,
     images.IMAGES,
-    dockerfile_check.BUILDKIT,
+    buildkit.BUILDKIT,
     hadolint.HADOLINT,
     docker_compose.COMPOSE,
-    helm_chart.HELM,
+    compose_files.COMPOSE_FILES,
+    helm.HELM,
     kustomize.KUSTOMIZE,
     shellcheck.SHELLCHECK,
     cli_flags.COMMANDS,
-    python_check.PYTHON,
-    runner.RUN_RULES,
-    tools.TOOL_RULES,
+    python_compile.PYTHON,
+    document_shapes.SHAPES,
+    references.REFERENCES,
+    listed_files.EXCEPTIONS,
+    run.RUN_RULES,
+    executables.TOOL_RULES,
 )
 
 # The site's rule page, relative to the site root; every finding links to its entry there.

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from .findings import Finding
 from .jsonload import json_document, looks_like_kubernetes
-from .kustomize import is_kustomization
+from .wrappers.kustomize import is_kustomization
 from .yamlload import FILE_UNREADABLE, YamlDocument, load_yaml, read_text
 
 KUBERNETES = "kubernetes"

@@ -18,12 +18,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import docker_compose, settings
+from . import settings
 from .cli_help import Cli, Problem, Runner, run_help
+from .executables import TOOL_FAILED, CheckerCouldNotRun, find_tool
 from .findings import Finding, Severity
 from .page_commands import CommandLine, command_lines, commands_of
 from .rules import RuleSet
-from .tools import TOOL_FAILED, CheckerCouldNotRun, find_tool
+from .wrappers import docker_compose
 
 TOOL = "cli-help"
 COMMANDS = RuleSet(

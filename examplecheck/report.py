@@ -71,7 +71,7 @@ def schema_engine_line(report: Report) -> str | None:
         check.tool for checks in report.checked_by.values() for check in checks if check.strict
     }
     if "kubeconform" in tools:
-        from .kubernetes.kubeconform import find_binary
+        from .kubernetes.engines.kubeconform import find_binary
 
         return f"Kubernetes schemas checked by the kubeconform binary ({find_binary()})"
     if "kubernetes-schema" in tools:

@@ -163,7 +163,7 @@ def test_json_files_must_parse():
 
 
 def test_python_compiles_and_warnings_are_findings():
-    from examplecheck.python_check import check
+    from examplecheck.wrappers.python_compile import check
 
     report = run([FIXTURES / "python"])
     assert [(f.path, f.line, f.rule) for f in report.findings] == [
@@ -185,12 +185,12 @@ def test_a_data_file_checked_alone_is_recognised_through_its_siblings():
 
 
 def test_a_crash_while_classifying_is_one_finding(monkeypatch):
-    from examplecheck import runner
+    from examplecheck import run as checker_run
 
     def boom(path, display, root):
         raise MemoryError("simulated")
 
-    monkeypatch.setattr(runner, "classify", boom)
+    monkeypatch.setattr(checker_run, "classify", boom)
     report = run([FIXTURES / "yaml" / "good.yaml"])
     assert [(f.path, f.rule) for f in report.findings] == [
         ("tests/fixtures/yaml/good.yaml", "checker-crash")

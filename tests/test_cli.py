@@ -10,8 +10,9 @@ from types import SimpleNamespace
 
 import pytest
 
-from examplecheck import cli, docker_compose, runner
+from examplecheck import cli, run
 from examplecheck.findings import Check
+from examplecheck.wrappers import docker_compose
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = "tests/fixtures"
@@ -32,7 +33,7 @@ def fake_kubernetes(monkeypatch):
             findings=[], checked_by={d.path: [Check("fake")] for d in documents}, fatal=None
         )
 
-    monkeypatch.setattr(runner, "load_kubernetes_checker", lambda: checker)
+    monkeypatch.setattr(run, "load_kubernetes_checker", lambda: checker)
     return calls
 
 
@@ -87,7 +88,7 @@ def test_kubernetes_versions_and_one_call_for_all_documents(fake_kubernetes):
 
 def test_kubernetes_checker_that_cannot_run_exits_2(monkeypatch, capsys):
     fatal = SimpleNamespace(findings=[], checked_by={}, fatal="no schemas for 1.99")
-    monkeypatch.setattr(runner, "load_kubernetes_checker", lambda: lambda docs, **kw: fatal)
+    monkeypatch.setattr(run, "load_kubernetes_checker", lambda: lambda docs, **kw: fatal)
     assert cli.main([f"{FIXTURES}/classify/manifest"]) == 2
     assert "no schemas for 1.99" in capsys.readouterr().err
 

@@ -10,8 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from examplecheck import cli, docker_compose
+from examplecheck import cli
 from examplecheck.api import CheckerCouldNotRun, check_paths
+from examplecheck.wrappers import docker_compose
 from tests.checker_support import no_kubernetes
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from examplecheck import hadolint
 from examplecheck.api import check_paths
-from examplecheck.dockerfile_check import check as parse_check
-from examplecheck.tools import CheckerCouldNotRun
+from examplecheck.executables import CheckerCouldNotRun
+from examplecheck.wrappers import hadolint
+from examplecheck.wrappers.buildkit import check as parse_check
 from tests.checker_support import no_kubernetes
 
 ROOT = Path(__file__).resolve().parents[1]

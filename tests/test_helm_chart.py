@@ -13,9 +13,9 @@ from types import SimpleNamespace
 import pytest
 
 from examplecheck.api import check_paths
+from examplecheck.executables import CheckerCouldNotRun
 from examplecheck.findings import Check, Finding, Severity
-from examplecheck.helm_chart import RenderedTemplate
-from examplecheck.tools import CheckerCouldNotRun
+from examplecheck.wrappers.helm import RenderedTemplate
 
 ROOT = Path(__file__).resolve().parents[1]
 HELM = ROOT / "tests" / "fixtures" / "helm"

@@ -15,7 +15,6 @@ from checker_support import no_kubernetes
 
 from examplecheck.api import check_paths
 from examplecheck.config import ConfigError
-from examplecheck.dockerfile_check import check as parse_dockerfile
 from examplecheck.image_references import (
     compose_references,
     dockerfile_references,
@@ -23,6 +22,7 @@ from examplecheck.image_references import (
     page_references,
 )
 from examplecheck.images import load_known_images, parse_image
+from examplecheck.wrappers.buildkit import check as parse_dockerfile
 from examplecheck.yamlload import load_yaml
 from tools import image_registry
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from test_kubernetes_support import FIXTURES, REPO, SHARED_CACHE, run
+from kubernetes_support import FIXTURES, REPO, SHARED_CACHE, run
 
 from examplecheck.kubernetes.crds import (
     SPEC_NOT_CHECKED,

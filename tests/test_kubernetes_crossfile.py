@@ -5,9 +5,9 @@ from __future__ import annotations
 import shutil
 
 import pytest
-from test_kubernetes_support import FIXTURES, SHARED_CACHE, run
+from kubernetes_support import FIXTURES, SHARED_CACHE, run
 
-from examplecheck.kubernetes.crossfile import load_sets_config
+from examplecheck.kubernetes.rules.crossfile import load_sets_config
 from examplecheck.settings import ConfigError
 
 SETS = FIXTURES / "sets"

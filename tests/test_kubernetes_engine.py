@@ -5,13 +5,13 @@ from __future__ import annotations
 import datetime
 
 import pytest
-from test_kubernetes_support import FIXTURES, REPO, SHARED_CACHE, VERSIONS, brief, load, run
+from kubernetes_support import FIXTURES, REPO, SHARED_CACHE, VERSIONS, brief, load, run
 
 from examplecheck.findings import Check, Severity
-from examplecheck.kubernetes import check_kubernetes
-from examplecheck.kubernetes.engine import BuiltinEngine, jsonable
+from examplecheck.kubernetes.check import check_kubernetes
+from examplecheck.kubernetes.engines.jsonschema_rs import BuiltinEngine, jsonable
+from examplecheck.kubernetes.engines.violations import version_span
 from examplecheck.kubernetes.linemap import dotted, from_pointer
-from examplecheck.kubernetes.violations import version_span
 
 SCHEMA = FIXTURES / "schema"
 
@@ -99,7 +99,7 @@ def test_unknown_engine_and_missing_schema_version_are_fatal():
 def test_validators_are_compiled_once_per_schema_file():
     engine = BuiltinEngine()
     documents = load(SCHEMA / "type-replicas.yaml")
-    from examplecheck.kubernetes.schemas import ensure_cache
+    from examplecheck.kubernetes.engines.schemas import ensure_cache
 
     path = ensure_cache(["1.33"], REPO) / "v1.33.0-local-strict" / "deployment-apps-v1.json"
     first = engine.validator(path)

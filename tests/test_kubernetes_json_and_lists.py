@@ -15,7 +15,8 @@ import pytest
 
 from examplecheck.api import check_paths
 from examplecheck.findings import Severity
-from examplecheck.kubernetes import check_kubernetes, kubeconform
+from examplecheck.kubernetes.check import check_kubernetes
+from examplecheck.kubernetes.engines import kubeconform
 
 ROOT = Path(__file__).resolve().parents[1]
 JSON = ROOT / "tests" / "fixtures" / "kubernetes" / "json"

@@ -16,7 +16,7 @@ import re
 
 import pytest
 import yaml
-from test_kubernetes_support import (
+from kubernetes_support import (
     FIXTURES,
     REPO,
     VERSIONS,
@@ -25,8 +25,9 @@ from test_kubernetes_support import (
     run,
 )
 
-from examplecheck.kubernetes import check_kubernetes, kubeconform
-from examplecheck.kubernetes.schemas import ensure_cache, kubeconform_location
+from examplecheck.kubernetes.check import check_kubernetes
+from examplecheck.kubernetes.engines import kubeconform
+from examplecheck.kubernetes.engines.schemas import ensure_cache, kubeconform_location
 from examplecheck.yamlload import SourceText, YamlDocument
 from tools import record_kubeconform
 

@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from examplecheck import kustomize
 from examplecheck.api import check_paths
+from examplecheck.executables import CheckerCouldNotRun
 from examplecheck.findings import Severity
-from examplecheck.tools import CheckerCouldNotRun
+from examplecheck.wrappers import kustomize
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURE = ROOT / "tests" / "fixtures" / "kustomize"

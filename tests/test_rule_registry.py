@@ -78,12 +78,12 @@ def test_a_finding_with_an_unregistered_id_is_a_checker_bug() -> None:
 
 
 def test_check_paths_refuses_a_finding_with_an_unregistered_id(monkeypatch) -> None:
-    from examplecheck import python_check
+    from examplecheck.wrappers import python_compile
 
     def made_up(text: str, display: str) -> list[Finding]:
         return [Finding(display, 1, 1, Severity.ERROR, "python-made-up", "python", "x")]
 
-    monkeypatch.setattr(python_check, "check", made_up)
+    monkeypatch.setattr(python_compile, "check", made_up)
     with pytest.raises(CheckerCouldNotRun, match="python-made-up"):
         check_paths([FIXTURES / "python"], root=ROOT)
 

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from examplecheck import shellcheck
 from examplecheck.api import check_paths
-from examplecheck.tools import CheckerCouldNotRun
+from examplecheck.executables import CheckerCouldNotRun
+from examplecheck.wrappers import shellcheck
 from tests.checker_support import no_kubernetes
 
 ROOT = Path(__file__).resolve().parents[1]

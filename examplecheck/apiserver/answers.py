@@ -24,7 +24,7 @@ RULE_REJECTED = APISERVER.rule(
     en="The real kube-apiserver (nox -s apiserver) refused the object; the message has the field "
     "and the reason the server gave.",
     fix_ko="메시지의 필드를 고칩니다. 검사기가 놓친 규칙이면 "
-    "`examplecheck/kubernetes/apirules.py`에 "
+    "`examplecheck/kubernetes/rules/apirules.py`에 "
     "규칙을, `tests/mutation/operators.py`에 돌연변이 연산자를 추가합니다.",
     fix_en="Fix the field; if the offline checker missed it, add an API rule and a mutation "
     "operator.",

@@ -13,7 +13,7 @@ from typing import Any
 
 from ..findings import Finding
 from ..yamlload import YamlDocument
-from .violations import SCHEMA_RULES
+from .engines.violations import SCHEMA_RULES
 
 RULE_NULL_KEY = SCHEMA_RULES.rule(
     "k8s-null-key",

@@ -11,8 +11,8 @@ from typing import Any
 
 from ..findings import Finding
 from ..yamlload import YamlDocument
+from .engines.violations import RULE_NOT_A_RESOURCE, SCHEMA_RULES
 from .objects import kind_of
-from .violations import RULE_NOT_A_RESOURCE, SCHEMA_RULES
 
 RULE_LIST_ITEMS = SCHEMA_RULES.rule(
     "k8s-list-items",

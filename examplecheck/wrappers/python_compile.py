@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import warnings
 
-from .findings import Finding, Severity
-from .rules import RuleSet
+from ..findings import Finding, Severity
+from ..rules import RuleSet
 
 TOOL = "python-compile"
 PYTHON = RuleSet(

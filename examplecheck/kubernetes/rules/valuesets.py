@@ -10,9 +10,9 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from ..rules import RuleSet
-from .linemap import JsonPath, dotted
-from .objects import Emit, Obj, get, walk
+from ...rules import RuleSet
+from ..linemap import JsonPath, dotted
+from ..objects import Emit, Obj, get, walk
 
 VALUE_RULES = RuleSet(
     "kubernetes-api",

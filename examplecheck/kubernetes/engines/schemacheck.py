@@ -15,13 +15,13 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..findings import Finding
-from ..rules import Rule
-from ..yamlload import YamlDocument
+from ...findings import Finding
+from ...rules import Rule
+from ...yamlload import YamlDocument
+from ..lists import ListItem, is_list, list_width
+from ..objects import kind_of, name_of
 from . import kubeconform
-from .engine import BuiltinEngine
-from .lists import ListItem, is_list, list_width
-from .objects import kind_of, name_of
+from .jsonschema_rs import BuiltinEngine
 from .schemas import SchemaIndex, kubeconform_location, resource_api_versions
 from .violations import (
     RULE_TOOL_ERROR,

@@ -27,8 +27,8 @@ import subprocess
 from dataclasses import dataclass, field
 from typing import Any
 
-from .linemap import JsonPath, from_pointer
-from .objects import get
+from ..linemap import JsonPath, from_pointer
+from ..objects import get
 from .violations import (
     SchemaViolation,
     invalid,

@@ -12,11 +12,11 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from .discover import display_path
-from .findings import Finding, Severity
-from .rules import Rule, RuleSet
-from .tools import CheckerCouldNotRun
-from .yamlload import YamlDocument, load_yaml
+from ..discover import display_path
+from ..executables import CheckerCouldNotRun
+from ..findings import Finding, Severity
+from ..rules import Rule, RuleSet
+from ..yamlload import YamlDocument, load_yaml
 
 TOOL = "helm"
 HELM = RuleSet(

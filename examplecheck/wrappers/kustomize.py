@@ -19,13 +19,13 @@ from typing import Any
 
 import yaml
 
-from .discover import display_path
-from .findings import Finding
-from .helm_chart import RenderedTemplate, ValuesFile
-from .helm_chart import remap as remap_rendered
-from .rules import Rule, RuleSet
-from .tools import TOOL_TIMEOUT, CheckerCouldNotRun, ToolTimeout, run_tool
-from .yamlload import YamlDocument, load_yaml
+from ..discover import display_path
+from ..executables import TOOL_TIMEOUT, CheckerCouldNotRun, ToolTimeout, run_tool
+from ..findings import Finding
+from ..rules import Rule, RuleSet
+from ..yamlload import YamlDocument, load_yaml
+from .helm import RenderedTemplate, ValuesFile
+from .helm import remap as remap_rendered
 
 TOOL = "kustomize"
 KUSTOMIZE = RuleSet(TOOL, applies_to=("kustomization",), title_ko="Kustomize", title_en="Kustomize")

@@ -9,11 +9,18 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import settings
-from .findings import Finding, Severity
-from .rules import Rule, RuleSet
+from .. import settings
+from ..executables import (
+    TOOL_FAILED,
+    TOOL_TIMEOUT,
+    CheckerCouldNotRun,
+    ToolTimeout,
+    find_tool,
+    run_tool,
+)
+from ..findings import Finding, Severity
+from ..rules import Rule, RuleSet
 from .shellcheck import SHELLCHECK_CODES
-from .tools import TOOL_FAILED, TOOL_TIMEOUT, CheckerCouldNotRun, ToolTimeout, find_tool, run_tool
 
 TOOL = "hadolint"
 HADOLINT = RuleSet(

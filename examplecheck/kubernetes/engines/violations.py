@@ -11,10 +11,10 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from ..findings import Finding
-from ..rules import Rule, RuleSet
-from ..yamlload import YamlDocument
-from .linemap import JsonPath, dotted, locate
+from ...findings import Finding
+from ...rules import Rule, RuleSet
+from ...yamlload import YamlDocument
+from ..linemap import JsonPath, dotted, locate
 
 # kubeconform, or the in-process engine where its binary is absent (the finding says which).
 SCHEMA_RULES = RuleSet(

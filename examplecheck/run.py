@@ -1,31 +1,24 @@
-"""One run: discover → classify → check each file with its tools → one Report."""
+"""One run: discover → classify → check each file with its tools → one Report.
+
+The run collects each tool's inputs file by file (Dockerfiles for hadolint, scripts and page
+blocks for ShellCheck, pages for the --help check, charts, kustomizations, every Kubernetes
+document), runs the batch tools once, then the Kubernetes checks over every document at once
+(the set rules need them together), then the image rule. A check that raises is a
+``checker-crash`` finding on its file, never a traceback; a missing tool or an unusable
+``conf/`` stops the run (exit 2).
+"""
 
 from __future__ import annotations
 
-import json
 import os
-import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
-from . import (
-    cli_flags,
-    docker_compose,
-    dockerfile_check,
-    hadolint,
-    helm_chart,
-    image_references,
-    images,
-    kustomize,
-    python_check,
-    shellcheck,
-    yamllint_check,
-)
+from . import cli_flags, image_references, images, references
 from .classify import (
     COMPOSE,
-    DATA,
     DOCKERFILE,
     EXCEPTION,
     HELM_CHART,
@@ -37,75 +30,33 @@ from .classify import (
     PAGE,
     PYTHON,
     SHELL,
-    UNKNOWN,
     YAML,
     ExampleFile,
     classify,
-    matches,
 )
-from .config import Config, ListedFile
+from .config import Config
 from .discover import discover, display_path
+from .document_shapes import json_syntax, kubernetes_objects, non_mapping_documents
+from .executables import TOOL_FAILED, TOOL_MISSING, TOOL_TIMEOUT, CheckerCouldNotRun
 from .findings import Check, Finding, Report
+from .listed_files import apply_exceptions
+from .references import dockerfile_references, text_references
 from .rules import RuleSet
 from .settings import ConfigError
-from .tools import TOOL_FAILED, TOOL_MISSING, TOOL_TIMEOUT, CheckerCouldNotRun
+from .wrappers import (
+    buildkit,
+    docker_compose,
+    hadolint,
+    helm,
+    kustomize,
+    python_compile,
+    shellcheck,
+    yamllint,
+)
 from .yamlload import YAML_ALIAS_LIMIT, YAML_DEPTH_LIMIT, YAML_SYNTAX, YamlDocument
 
 TOOL = "examplecheck"
-RUN_RULES = RuleSet(
-    TOOL,
-    applies_to=("every file",),
-    title_ko="예제 파일과 검사기",
-    title_en="Example files and the checker",
-)
-STALE_EXCEPTION = RUN_RULES.rule(
-    "stale-exception",
-    ko="`conf/exceptions.yaml`의 항목이 검사한 경로 안의 어떤 파일과도 맞지 않습니다. 낡은 예외는 "
-    "새 파일을 몰래 빼놓을 수 있어 오류입니다.",
-    en="An entry of conf/exceptions.yaml matches no file under the checked paths; a stale "
-    "exception could silently exempt a new file.",
-    fix_ko="항목을 지우거나 경로를 고칩니다.",
-    fix_en="Remove the entry or correct its path.",
-)
-UNCLASSIFIED_FILE = RUN_RULES.rule(
-    "unclassified-file",
-    ko="매니페스트, Compose 파일, Dockerfile, 셸 스크립트, Python, YAML, 페이지 중 아무것도 "
-    "아니고, 다른 "
-    "예제가 읽는 입력도 아닙니다. 아무 도구도 검사하지 않는 파일은 둘 수 없습니다.",
-    en="Not a manifest, Compose file, Dockerfile, shell script, Python, YAML or page, and no "
-    "example refers to it: no file may go unchecked silently.",
-    fix_ko="`conf/exceptions.yaml`의 `data:`(다른 예제의 입력) 또는 `unchecked:`(검사하지 않는 "
-    "파일)에 "
-    "이유와 함께 적습니다.",
-    fix_en="List it in conf/exceptions.yaml under data: (an input) or unchecked:, with a reason.",
-)
-OBJECT_INCOMPLETE = RUN_RULES.rule(
-    "kubernetes-object-incomplete",
-    ko="쿠버네티스 매니페스트 파일의 문서에 `apiVersion`이나 `kind`가 없어 아무것도 검사할 수 "
-    "없습니다.",
-    en="A document of a Kubernetes manifest file has no apiVersion or kind, so nothing could "
-    "check it.",
-    fix_ko="문서마다 `apiVersion`과 `kind`를 적습니다.",
-    fix_en="Give every document an apiVersion and a kind.",
-)
-NOT_A_MAPPING = RUN_RULES.rule(
-    "yaml-not-a-mapping",
-    ko="YAML 문서가 매핑이 아니라 목록이나 값 하나입니다. 쿠버네티스 객체도, Compose 파일도, 설정 "
-    "파일도 될 수 없습니다.",
-    en="A YAML document is a list or a scalar, not a mapping: no Kubernetes object, Compose file "
-    "or settings file.",
-    fix_ko="최상위를 `키: 값` 매핑으로 씁니다.",
-    fix_en="Make the top level a key: value mapping.",
-)
-JSON_SYNTAX = RUN_RULES.rule(
-    "json-syntax",
-    tool="json",
-    applies_to=("json",),
-    ko="JSON으로 읽을 수 없습니다.",
-    en="The file is not valid JSON.",
-    fix_ko="메시지의 줄과 열을 고칩니다(끝의 쉼표, 작은따옴표, 주석은 JSON에서 쓸 수 없습니다).",
-    fix_en="Fix the line and column named (no trailing commas, single quotes or comments in JSON).",
-)
+RUN_RULES = RuleSet(TOOL, applies_to=("every file",), title_ko="검사기", title_en="The checker")
 CHECKER_CRASH = RUN_RULES.rule(
     "checker-crash",
     ko="검사기가 이 파일에서 예상하지 못한 예외로 멈췄습니다. 파일보다 검사기의 결함일 가능성이 "
@@ -116,14 +67,12 @@ CHECKER_CRASH = RUN_RULES.rule(
 )
 CRASHED = "crashed"  # classification itself failed: reported once as checker-crash
 KubernetesChecker = Callable[..., Any]
-# `kubectl create configmap --from-file=key=path`, `--from-env-file`, `docker run --env-file`.
-_FILE_FLAG = re.compile(r"--(?:from-file|from-env-file|env-file)[= ]+['\"]?([^\s'\";|&]+)")
 
 
 def load_kubernetes_checker() -> KubernetesChecker:
     """``examplecheck.kubernetes.check_kubernetes`` (imported only when a run needs it)."""
     try:
-        from .kubernetes import check_kubernetes
+        from .kubernetes.check import check_kubernetes
     except ImportError as exc:
         raise CheckerCouldNotRun(f"the Kubernetes checker cannot be imported: {exc}") from exc
     return check_kubernetes
@@ -151,8 +100,8 @@ class _Run:
         self.page_texts: list[tuple[ExampleFile, str]] = []
         self.pages: list[tuple[str, str]] = []  # (display, text): commands vs the CLIs' --help
         self.charts: dict[Path, list[str]] = defaultdict(list)
-        self.rendered: dict[str, helm_chart.RenderedTemplate] = {}
-        self.chart_overlays: list[helm_chart.Render] = []  # renders with values-*.yaml
+        self.rendered: dict[str, helm.RenderedTemplate] = {}
+        self.chart_overlays: list[helm.Render] = []  # renders with values-*.yaml
         self.kustomizations: list[ExampleFile] = []
         self.kustomize: kustomize.Binary | None = None
         self.image_references: list[images.Reference] = []
@@ -163,14 +112,17 @@ class _Run:
     def run(self, paths: list[Path]) -> Report:
         files = discover(paths, self.root, pages_dir=self.config.pages_dir)
         examples = [self._classify(path) for path in files]
-        self._apply_conf(examples, paths)
+        self.report.extend(apply_exceptions(examples, self.config, paths))
         self._kustomize_parts(examples)
         self.compose_fragments = docker_compose.extended_files(
             [(e.documents, e.path) for e in examples if e.kind == COMPOSE]
         )
         for example in examples:
             self._guard(example.display, self._check_file, example)
-        self._resolve_references(examples)
+        page_texts = [text for _, text in self.page_texts]
+        self.report.extend(
+            references.resolve(examples, self.referenced, page_texts, self.root, self._crash)
+        )
         self._run_batches()
         for chart_dir, chart_files in sorted(self.charts.items()):
             self._guard(
@@ -196,32 +148,6 @@ class _Run:
             self._crash(display, exc)
             return ExampleFile(path, display, CRASHED)
 
-    def _apply_conf(self, examples: list[ExampleFile], paths: list[Path]) -> None:
-        """`unchecked:` entries take files out with their reason; `data:` marks inputs.
-        An entry that matches nothing under the checked paths is stale: an error."""
-        for example in examples:
-            listed = _first_match(example.display, self.config.unchecked)
-            if listed is not None:
-                example.kind, example.reason = EXCEPTION, listed.reason
-                continue
-            listed = _first_match(example.display, self.config.data)
-            if listed is not None and example.kind == UNKNOWN:
-                example.kind, example.reason = DATA, listed.reason
-        scopes = [display_path(p if p.is_absolute() else self.root / p, self.root) for p in paths]
-        displays = [e.display for e in examples]
-        for section, entries in (("unchecked", self.config.unchecked), ("data", self.config.data)):
-            for entry in entries:
-                in_scope = any(s in ("", ".") or matches(entry.pattern, s) for s in scopes)
-                if in_scope and not any(matches(d, entry.pattern) for d in displays):
-                    self.report.findings.append(
-                        STALE_EXCEPTION.finding(
-                            self.config.exceptions_file,
-                            entry.line,
-                            1,
-                            f"`{section}` entry {entry.pattern!r} matches no file: remove it",
-                        )
-                    )
-
     # -- per file -------------------------------------------------------------------------
     def _check_file(self, example: ExampleFile) -> None:
         if example.kind in (EXCEPTION, CRASHED):
@@ -231,12 +157,12 @@ class _Run:
         if example.is_yaml and text is not None:
             self._yamllint(example, text)
         if example.kind == YAML:
-            self.report.extend(_non_mapping_documents(example))
+            self.report.extend(non_mapping_documents(example))
         if example.kind in (HELM_CHART, HELM_TEMPLATE) and example.chart_root is not None:
             self.charts[example.chart_root].append(example.display)
         if text is None:
             return
-        self.referenced |= _text_references(example, text)
+        self.referenced |= text_references(example, text)
         if example.kind == KUBERNETES:
             self._kubernetes_file(example)
         elif example.kind == KUSTOMIZATION:
@@ -266,8 +192,8 @@ class _Run:
             self.pages.append((example.display, text))
             self.image_references.extend(image_references.page_references(text, example.display))
         elif example.kind == PYTHON:
-            self.report.extend(python_check.check(text, example.display))
-            self._ran(example.display, python_check.TOOL)
+            self.report.extend(python_compile.check(text, example.display))
+            self._ran(example.display, python_compile.TOOL)
         elif example.kind == JSON:
             self._json(example, text)
 
@@ -276,101 +202,35 @@ class _Run:
         if any(f.rule in _LOADER_REFUSALS for f in example.load_findings):
             return
         if self._yamllint_config is None:  # parsed once per run
-            self._yamllint_config = yamllint_check.load_config(self.config.yamllint_config)
+            self._yamllint_config = yamllint.load_config(self.config.yamllint_config)
         config = self._yamllint_config
         has_syntax = any(f.rule == YAML_SYNTAX.id for f in example.load_findings)
         self.report.extend(
-            yamllint_check.lint(text, example.display, config, has_syntax_finding=has_syntax)
+            yamllint.lint(text, example.display, config, has_syntax_finding=has_syntax)
         )
-        self._ran(example.display, yamllint_check.TOOL)
+        self._ran(example.display, yamllint.TOOL)
 
     def _kubernetes_file(self, example: ExampleFile) -> None:
-        for document in example.documents:
-            data = document.data
-            if isinstance(data, dict) and data.get("apiVersion") and data.get("kind"):
-                self.kubernetes_documents.append(document)
-                continue
-            mapping = data if isinstance(data, dict) else {}
-            missing = [k for k in ("apiVersion", "kind") if not mapping.get(k)]
-            self.report.findings.append(
-                OBJECT_INCOMPLETE.finding(
-                    example.display,
-                    document.line,
-                    1,
-                    f"document {document.index + 1} has no {' or '.join(missing)}: "
-                    "not a Kubernetes object, so nothing could check it",
-                )
-            )
+        objects, findings = kubernetes_objects(example)
+        self.kubernetes_documents.extend(objects)
+        self.report.extend(findings)
 
     def _dockerfile(self, example: ExampleFile, text: str) -> None:
-        findings, commands = dockerfile_check.check(text, example.display)
+        findings, commands = buildkit.check(text, example.display)
         self.report.extend(findings)
-        self._ran(example.display, dockerfile_check.TOOL)
+        self._ran(example.display, buildkit.TOOL)
         after_heredoc = frozenset(c.end_line + 1 for c in commands if c.heredocs)
         self.dockerfiles.append(
             hadolint.DockerfileInput(example.path, example.display, after_heredoc)
         )
-        self.referenced |= _dockerfile_references(example.path.parent, commands)
+        self.referenced |= dockerfile_references(example.path.parent, commands)
         self.image_references.extend(
             image_references.dockerfile_references(commands, text, example.display)
         )
 
     def _json(self, example: ExampleFile, text: str) -> None:
-        try:
-            json.loads(text)
-        except ValueError as exc:
-            line, column = getattr(exc, "lineno", 1), getattr(exc, "colno", 1)
-            finding = JSON_SYNTAX.finding(example.display, line, column, str(exc))
-            self.report.findings.append(finding)
+        self.report.extend(json_syntax(example.display, text))
         self._ran(example.display, "json")
-
-    # -- references: which plain files are inputs of an example ---------------------------
-    def _resolve_references(self, examples: list[ExampleFile]) -> None:
-        """Unclassified files referred to by another example are its data; the rest errors."""
-        # Pages run commands from various folders: a page's reference matches by path suffix.
-        page_refs = [
-            match.group(1).rsplit("=", 1)[-1].removeprefix("./")
-            for _, text in self.page_texts
-            for match in _FILE_FLAG.finditer(text)
-        ]
-        unknown = [e for e in examples if e.kind == UNKNOWN]
-        if any(e.path.resolve() not in self.referenced for e in unknown):
-            self.referenced |= self._sibling_references(unknown, examples)
-        for example in unknown:
-            if example.path.resolve() in self.referenced or any(
-                ref and (example.display == ref or example.display.endswith("/" + ref))
-                for ref in page_refs
-            ):
-                example.kind = DATA
-                continue
-            self.report.findings.append(
-                UNCLASSIFIED_FILE.finding(
-                    example.display,
-                    0,
-                    0,
-                    "not a Kubernetes manifest, Compose file, Dockerfile, shell script, Python, "
-                    "YAML or page, and no example refers to it: list it in conf/exceptions.yaml "
-                    "(`data:` or `unchecked:`) with a reason",
-                )
-            )
-
-    def _sibling_references(
-        self, unknown: list[ExampleFile], examples: list[ExampleFile]
-    ) -> set[Path]:
-        """References from the files next to an unclassified one that this run did not take
-        (a writer checking one file): its folder is its example set."""
-        seen = {e.path for e in examples}
-        references: set[Path] = set()
-        for folder in sorted({e.path.parent for e in unknown}):
-            for sibling in sorted(folder.iterdir()):
-                if sibling in seen or not sibling.is_file():
-                    continue
-                seen.add(sibling)
-                try:
-                    references |= _all_references(classify(sibling, sibling.name, self.root))
-                except Exception:  # a sibling's problems belong to its own run
-                    continue
-        return references
 
     # -- batches, charts, Kubernetes -----------------------------------------------------
     def _run_batches(self) -> None:
@@ -417,7 +277,7 @@ class _Run:
                 self._ran(display, tool)
 
     def _check_chart(self, chart_dir: Path, files: list[str]) -> None:
-        result = helm_chart.check_chart(chart_dir, self.root, files)
+        result = helm.check_chart(chart_dir, self.root, files)
         self.report.extend(result.findings)
         for display in result.checked:
             self._ran(display, "helm-lint")
@@ -435,17 +295,17 @@ class _Run:
         self.report.findings.extend(found)
         # Each values-*.yaml render is checked on its own (its objects share names with the
         # defaults' render); only what it adds is reported, saying which file it used.
-        seen = {helm_chart.finding_key(f) for f in found}
+        seen = {helm.finding_key(f) for f in found}
         for overlay in self.chart_overlays:
             if overlay.documents:
                 moved = self._kubernetes_findings(checker, overlay.documents, overlay.rendered)
-                self.report.findings.extend(helm_chart.tagged(moved, overlay.label, seen))
+                self.report.findings.extend(helm.tagged(moved, overlay.label, seen))
 
     def _kubernetes_findings(
         self,
         checker: KubernetesChecker,
         documents: list[YamlDocument],
-        rendered: dict[str, helm_chart.RenderedTemplate],
+        rendered: dict[str, helm.RenderedTemplate],
     ) -> list[Finding]:
         try:
             result = checker(
@@ -462,8 +322,7 @@ class _Run:
         for path, labels in result.checked_by.items():
             self.checked_by[path].extend(labels)
         return [
-            helm_chart.remap(f, rendered[f.path]) if f.path in rendered else f
-            for f in result.findings
+            helm.remap(f, rendered[f.path]) if f.path in rendered else f for f in result.findings
         ]
 
     def _kustomize_parts(self, examples: list[ExampleFile]) -> None:
@@ -500,7 +359,7 @@ class _Run:
         if self.kustomize is None:
             return
         checker = self.kubernetes_checker or load_kubernetes_checker()
-        seen = {helm_chart.finding_key(f) for f in self.report.findings}
+        seen = {helm.finding_key(f) for f in self.report.findings}
         for example in self.kustomizations:
             if kustomize.is_component(example.documents):
                 continue  # built only as part of the kustomization that lists it
@@ -519,7 +378,7 @@ class _Run:
                 continue
             found = self._kubernetes_findings(checker, render.documents, {})
             moved = [kustomize.remap(f, render) for f in found]
-            self.report.findings.extend(helm_chart.tagged(moved, render.label, seen))
+            self.report.findings.extend(helm.tagged(moved, render.label, seen))
 
     def _check_images(self) -> None:
         """Every image named is the handbook's own or listed in conf/images.yaml."""
@@ -541,9 +400,7 @@ class _Run:
         references = [r for r in references if r.path.startswith(site)]
         for finding in images.check(references, known):
             rendered = self.rendered.get(finding.path)
-            self.report.findings.append(
-                helm_chart.remap(finding, rendered) if rendered else finding
-            )
+            self.report.findings.append(helm.remap(finding, rendered) if rendered else finding)
 
     def _in_chart(self, found: list[images.Reference]) -> list[images.Reference]:
         """A rendered chart's image points at the values file that chose it, when one did."""
@@ -586,103 +443,5 @@ class _Run:
 _LOADER_REFUSALS = frozenset({YAML_ALIAS_LIMIT.id, YAML_DEPTH_LIMIT.id})
 
 
-def _non_mapping_documents(example: ExampleFile) -> list[Finding]:
-    """A top-level list or scalar is none of the things an example here can be."""
-    findings = []
-    for document in example.documents:
-        if isinstance(document.data, dict):
-            continue
-        shape = "a list" if isinstance(document.data, list) else "a scalar"
-        findings.append(
-            NOT_A_MAPPING.finding(
-                example.display,
-                document.line,
-                1,
-                f"document {document.index + 1} is {shape}, not a mapping: not a Kubernetes "
-                "object (kubectl cannot apply it), a Compose file or a configuration file",
-            )
-        )
-    return findings
-
-
-def _first_match(display: str, entries: Iterable[ListedFile]) -> ListedFile | None:
-    return next((e for e in entries if matches(display, e.pattern)), None)
-
-
 def _unique(items: Iterable[str]) -> list[str]:
     return list(dict.fromkeys(items))
-
-
-def _text_references(example: ExampleFile, text: str) -> set[Path]:
-    """Files named by flags (also in comments: "made with kubectl create configmap
-    --from-file=app.properties") and by kustomization generators."""
-    folder = example.path.parent
-    references: set[Path] = set()
-    if example.kind in (KUBERNETES, YAML, COMPOSE, SHELL, DOCKERFILE):
-        for match in _FILE_FLAG.finditer(text):
-            references |= _reference_glob(folder, match.group(1).rsplit("=", 1)[-1])
-    if example.kind in (KUBERNETES, YAML):
-        for document in example.documents:
-            references |= _generator_references(folder, document.data)
-    return references
-
-
-def _generator_references(folder: Path, data: Any) -> set[Path]:
-    """kustomization.yaml's configMapGenerator/secretGenerator `files`, `envs`, `env`."""
-    references: set[Path] = set()
-    if not isinstance(data, dict):
-        return references
-    for section in ("configMapGenerator", "secretGenerator"):
-        for generator in data.get(section) or []:
-            if not isinstance(generator, dict):
-                continue
-            for key in ("files", "envs", "env"):
-                values = generator.get(key) or []
-                for value in values if isinstance(values, list) else [values]:
-                    if isinstance(value, str):
-                        references |= _reference_glob(folder, value.rsplit("=", 1)[-1])
-    return references
-
-
-def _dockerfile_references(folder: Path, commands: list) -> set[Path]:
-    """COPY/ADD sources in the build context (the Dockerfile's folder) and .dockerignore."""
-    references = {(folder / ".dockerignore").resolve()}  # read by `docker build .`
-    for command in commands:
-        if command.cmd.lower() not in ("copy", "add") or command.heredocs:
-            continue
-        if any(flag.startswith("--from") for flag in command.flags):
-            continue
-        for source in command.value[:-1]:
-            if "://" not in source and "$" not in source:
-                references |= _reference_glob(folder, source)
-    return references
-
-
-def _all_references(example: ExampleFile) -> set[Path]:
-    """Everything ``example`` refers to, without its findings (for files outside the run)."""
-    if example.text is None:
-        return set()
-    references = _text_references(example, example.text)
-    if example.kind == COMPOSE and example.documents:
-        references |= docker_compose.references(example.documents, example.path)
-    elif example.kind == DOCKERFILE:
-        _, commands = dockerfile_check.check(example.text, example.display)
-        references |= _dockerfile_references(example.path.parent, commands)
-    return references
-
-
-def _reference_glob(folder: Path, pattern: str) -> set[Path]:
-    pattern = pattern.strip().lstrip("/")  # COPY /x is relative to the build context too
-    if not pattern:
-        return set()
-    if pattern.startswith("..") or not any(c in pattern for c in "*?["):
-        candidates = [(folder / pattern).resolve()]
-    else:
-        candidates = [p.resolve() for p in folder.glob(pattern)]
-    references: set[Path] = set()
-    for candidate in candidates:
-        if candidate.is_dir():
-            references.update(p.resolve() for p in candidate.rglob("*") if p.is_file())
-        else:
-            references.add(candidate)
-    return references

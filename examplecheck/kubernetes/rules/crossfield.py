@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..rules import RuleSet
-from .linemap import dotted
-from .objects import Emit, Obj, as_dict, as_list, get
+from ...rules import RuleSet
+from ..linemap import dotted
+from ..objects import Emit, Obj, as_dict, as_list, get
 
 CROSSFIELD_RULES = RuleSet(
     "kubernetes-api",

@@ -7,11 +7,11 @@ from pathlib import Path
 from yamllint import linter
 from yamllint.config import YamlLintConfig, YamlLintConfigError
 
-from . import settings
-from .findings import Finding, Severity
-from .rules import RuleSet
-from .settings import ConfigError
-from .yamlload import YAML_SYNTAX
+from .. import settings
+from ..findings import Finding, Severity
+from ..rules import RuleSet
+from ..settings import ConfigError
+from ..yamlload import YAML_SYNTAX
 
 TOOL = "yamllint"
 YAMLLINT = RuleSet(

@@ -15,11 +15,11 @@ from typing import Any
 
 import yaml
 
-from ..findings import Finding, Severity
-from ..rules import Rule, RuleSet
-from ..yamlload import SafeLoader, YamlDocument
-from .linemap import JsonPath
-from .objects import Emit, Obj, as_dict
+from ...findings import Finding, Severity
+from ...rules import Rule, RuleSet
+from ...yamlload import SafeLoader, YamlDocument
+from ..linemap import JsonPath
+from ..objects import Emit, Obj, as_dict
 
 TOOL = "kubernetes-practice"
 

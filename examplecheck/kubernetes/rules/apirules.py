@@ -21,21 +21,13 @@ from typing import Any
 
 from croniter import croniter
 
-from ..client_config import CLIENT_CONFIG_GROUPS
-from ..findings import Finding
-from ..rules import Rule, RuleSet
-from ..yamlload import YamlDocument
+from ...client_config import CLIENT_CONFIG_GROUPS
+from ...findings import Finding
+from ...rules import Rule, RuleSet
+from ...yamlload import YamlDocument
+from ..linemap import JsonPath, dotted
+from ..objects import Emit, Obj, as_dict, as_list, get, map_selector_matches, selector_matches
 from .crossfield import CROSSFIELD_RULES
-from .linemap import JsonPath, dotted
-from .objects import (
-    Emit,
-    Obj,
-    as_dict,
-    as_list,
-    get,
-    map_selector_matches,
-    selector_matches,
-)
 from .quantities import QUANTITY_RULES
 from .valuesets import VALUE_RULES
 

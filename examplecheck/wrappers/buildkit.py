@@ -13,8 +13,8 @@ import re
 
 import dockerfile
 
-from .findings import Finding
-from .rules import Rule, RuleSet
+from ..findings import Finding
+from ..rules import Rule, RuleSet
 
 TOOL = "buildkit-parser"
 BUILDKIT = RuleSet(

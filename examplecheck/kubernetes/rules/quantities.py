@@ -12,9 +12,9 @@ import re
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from ..rules import RuleSet
-from .linemap import JsonPath, dotted
-from .objects import Emit, Obj, as_dict, walk
+from ...rules import RuleSet
+from ..linemap import JsonPath, dotted
+from ..objects import Emit, Obj, as_dict, walk
 
 QUANTITY_RULES = RuleSet(
     "kubernetes-api",

@@ -12,12 +12,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .. import discover, settings
-from ..findings import Finding
-from ..rules import Rule, RuleSet
-from ..yamlload import YamlDocument
-from .linemap import JsonPath
-from .objects import (
+from ... import discover, settings
+from ...findings import Finding
+from ...rules import Rule, RuleSet
+from ...yamlload import YamlDocument
+from ..linemap import JsonPath
+from ..objects import (
     POD_TEMPLATE_PATHS,
     as_dict,
     as_list,

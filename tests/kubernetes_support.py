@@ -10,7 +10,7 @@ from pathlib import Path
 import yaml
 
 from examplecheck.findings import Finding
-from examplecheck.kubernetes import KubernetesResult, check_kubernetes
+from examplecheck.kubernetes.check import KubernetesResult, check_kubernetes
 from examplecheck.yamlload import YamlDocument, load_yaml
 
 REPO = Path(__file__).resolve().parent.parent

@@ -10,10 +10,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .codeblocks import code_blocks
-from .findings import Finding, Severity
-from .rules import Rule, RuleSet
-from .tools import TOOL_FAILED, TOOL_TIMEOUT, ToolTimeout, find_tool, run_tool
+from ..codeblocks import code_blocks
+from ..executables import TOOL_FAILED, TOOL_TIMEOUT, ToolTimeout, find_tool, run_tool
+from ..findings import Finding, Severity
+from ..rules import Rule, RuleSet
 
 TOOL = "shellcheck"
 SHELLCHECK = RuleSet(

@@ -17,7 +17,7 @@ from typing import Any
 
 import jsonschema_rs
 
-from .linemap import JsonPath
+from ..linemap import JsonPath
 from .schemas import DEFINITIONS
 from .violations import (
     SchemaViolation,
