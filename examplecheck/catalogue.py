@@ -25,7 +25,16 @@ from . import (
 from .apiserver import answers
 from .findings import Finding
 from .kubernetes.engines import violations
-from .kubernetes.rules import apirules, crossfield, crossfile, practices, quantities, valuesets
+from .kubernetes.rules import (
+    apirules,
+    crossfield,
+    crossfile,
+    names,
+    ports,
+    practices,
+    quantities,
+    valuesets,
+)
 from .rules import Rule, RuleSet
 from .wrappers import (
     buildkit,
@@ -43,7 +52,9 @@ RULE_SETS: tuple[RuleSet, ...] = (
     yamlload.LOADER,
     yamllint.YAMLLINT,
     violations.SCHEMA_RULES,
+    names.NAME_RULES,
     apirules.API,
+    ports.PORT_RULES,
     valuesets.VALUE_RULES,
     quantities.QUANTITY_RULES,
     crossfield.CROSSFIELD_RULES,
