@@ -92,3 +92,12 @@ def _listed(exceptions: settings.SettingsFile | None, section: str) -> tuple[Lis
         )
         for index, entry in enumerate(entries)
     )
+
+
+def site_url(root: Path) -> str:
+    """The published site's base URL, where each finding's rule is explained: the GitHub Pages
+    site of the repository conf/images.yaml names (pages.yml refuses to publish under another
+    name); "" where there is none (relative links then)."""
+    repository = settings.data_of(root, "images").get("repository", "")
+    owner, _, name = repository.partition("/")
+    return f"https://{owner}.github.io/{name}/" if owner and name else ""

@@ -142,3 +142,19 @@ def test_a_rule_fixture_is_reported_exactly_where_it_says(folder: Path, fixture_
         if f.path.startswith(prefix) and catalogue.lookup(f.rule) is rule
     }
     assert found == expected
+
+
+def test_the_catalogue_is_whole_as_soon_as_it_is_imported() -> None:
+    """Each rule set is declared in one module, which the catalogue imports: a fresh process
+    that imports only the catalogue knows every rule, in the same order (the rule page and the
+    table do not depend on what else was imported first)."""
+    import subprocess
+    import sys
+
+    code = (
+        "from examplecheck import catalogue; print(' '.join(r.id for r in catalogue.all_rules()))"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True
+    )
+    assert done.stdout.split() == [rule.id for rule in catalogue.all_rules()]

@@ -13,18 +13,8 @@ from typing import Any
 
 from ..findings import Finding
 from ..yamlload import YamlDocument
-from .engines.violations import SCHEMA_RULES
+from .engines.violations import RULE_NULL_KEY
 
-RULE_NULL_KEY = SCHEMA_RULES.rule(
-    "k8s-null-key",
-    ko="매니페스트에 null 키(`~:`나 빈 키)가 있습니다. kubectl이 객체를 JSON으로 바꾸지 못해, 그 "
-    "객체의 "
-    "나머지는 검사하지 않았습니다. 정수·불리언 키(`1:`)는 kubectl처럼 문자열로 읽어 검사합니다.",
-    en="A null key (~: or an empty key): kubectl cannot turn the object into JSON, so nothing "
-    "else in it was checked. Integer and boolean keys are read as strings, as kubectl does.",
-    fix_ko="키를 따옴표로 감싼 문자열로 씁니다.",
-    fix_en="Write the key as a quoted string.",
-)
 _NULL_SPELLINGS = ("~", "null", "Null", "NULL", "")
 
 

@@ -11,16 +11,8 @@ from typing import Any
 
 from ..findings import Finding
 from ..yamlload import YamlDocument
-from .engines.violations import RULE_NOT_A_RESOURCE, SCHEMA_RULES
+from .engines.violations import RULE_LIST_ITEMS, RULE_NOT_A_RESOURCE
 from .objects import kind_of
-
-RULE_LIST_ITEMS = SCHEMA_RULES.rule(
-    "k8s-list-items",
-    ko="`kind: List`에 객체 목록인 `items:`가 없습니다. kubectl은 List의 항목을 하나씩 적용합니다.",
-    en="A kind: List has no items: list of objects; kubectl applies a List item by item.",
-    fix_ko="`items:` 아래에 객체 목록을 둡니다.",
-    fix_en="Put a list of objects under items:.",
-)
 
 
 @dataclass

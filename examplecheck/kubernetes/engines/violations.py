@@ -97,6 +97,23 @@ RULE_TOOL_ERROR = SCHEMA_RULES.rule(
     fix_ko="메시지가 가리키는 줄을 고칩니다. 검사기의 문제로 보이면 저장소에 이슈로 알립니다.",
     fix_en="Fix the line the message names; report it if it looks like a checker problem.",
 )
+RULE_LIST_ITEMS = SCHEMA_RULES.rule(
+    "k8s-list-items",
+    ko="`kind: List`에 객체 목록인 `items:`가 없습니다. kubectl은 List의 항목을 하나씩 적용합니다.",
+    en="A kind: List has no items: list of objects; kubectl applies a List item by item.",
+    fix_ko="`items:` 아래에 객체 목록을 둡니다.",
+    fix_en="Put a list of objects under items:.",
+)
+RULE_NULL_KEY = SCHEMA_RULES.rule(
+    "k8s-null-key",
+    ko="매니페스트에 null 키(`~:`나 빈 키)가 있습니다. kubectl이 객체를 JSON으로 바꾸지 못해, 그 "
+    "객체의 "
+    "나머지는 검사하지 않았습니다. 정수·불리언 키(`1:`)는 kubectl처럼 문자열로 읽어 검사합니다.",
+    en="A null key (~: or an empty key): kubectl cannot turn the object into JSON, so nothing "
+    "else in it was checked. Integer and boolean keys are read as strings, as kubectl does.",
+    fix_ko="키를 따옴표로 감싼 문자열로 씁니다.",
+    fix_en="Write the key as a quoted string.",
+)
 
 
 @dataclass(frozen=True)
