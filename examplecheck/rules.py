@@ -44,6 +44,8 @@ class Rule:
     # A family: the ids a wrapped tool makes (regex, whole id), and the tool's page for one.
     family: str | None = None
     docs_url: str | None = None  # "{code}" is replaced by the member's code
+    # Its messages already say what to do, in Korean (the site then adds no remediation).
+    message_says_fix: bool = False
 
     @property
     def anchor(self) -> str:
@@ -98,8 +100,10 @@ class RuleSet:
         severity: Severity = Severity.ERROR,
         title_ko: str = "",
         title_en: str = "",
+        message_says_fix: bool = False,
     ) -> None:
         self.tool = tool
+        self.message_says_fix = message_says_fix
         self.applies_to = applies_to
         self.severity = severity
         self.title_ko = title_ko or tool
@@ -137,6 +141,7 @@ class RuleSet:
             tuple(levels),
             family,
             docs_url,
+            self.message_says_fix,
         )
         self.rules.append(declared)
         return declared

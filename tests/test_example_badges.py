@@ -169,9 +169,10 @@ def test_every_tool_of_the_real_checker_has_korean_words(real: State) -> None:
 def test_warning_advice_is_the_rule_remediation_from_the_registry() -> None:
     from examplecheck.catalogue import lookup
 
-    advice = example_badges.advice_for("k8s-image-latest", "image is :latest")
-    assert advice == lookup("k8s-image-latest").fix_ko
-    assert example_badges.advice_for("k8s-image-latest", "태그를 고정합니다.") is None
+    assert example_badges.advice_for("DL3007") == lookup("DL3007").fix_ko
+    assert example_badges.advice_for("k8s-schema-type") == lookup("k8s-schema-type").fix_ko
+    # The practice warnings are Korean sentences that already say what to do.
+    assert example_badges.advice_for("k8s-image-latest") is None
 
 
 # --- excerpts

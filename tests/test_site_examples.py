@@ -80,10 +80,11 @@ def test_warning_finding_becomes_a_korean_admonition_with_the_rule(site: Path) -
     assert result.warnings == ""  # a warning teaches; it does not fail the build
     page = html(site, "k8s/deploy")
     assert "검사 경고" in page
-    assert "k8s-image-latest" in page
+    assert "DL3007" in page
     assert "17행" in page
-    assert "버전 태그나 다이제스트" in page  # the rule's remediation, from the registry
-    assert 'href="../rules.html#k8s-image-latest"' in page  # the rule's entry on the rule page
+    assert "hadolint 위키" in page  # the rule's remediation, from the registry
+    # a tool's own code links to the tool's page for it
+    assert 'href="https://github.com/hadolint/hadolint/wiki/DL3007"' in page
     assert "경고 1건" in page
 
 
@@ -273,7 +274,9 @@ def test_a_finding_appearing_rebuilds_the_pages_that_show_it(site: Path) -> None
     # the fake checker warns about the files conf/fake-warnings.yaml lists
     write(site, "conf/fake-warnings.yaml", "examples/k8s/service.yaml\n")
     assert build(site).read == ["docker"]
-    assert "fake-conf-warning" in html(site, "docker")
+    page = html(site, "docker")
+    assert "k8s-no-probes" in page
+    assert 'href="rules.html#k8s-no-probes"' in page  # the rule's entry on the site's rule page
 
 
 # --- the catalogue

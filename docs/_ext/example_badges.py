@@ -233,12 +233,10 @@ def status_text(state, path: str) -> str:
     return badge(state, path).text
 
 
-def advice_for(rule: str, message: str) -> str | None:
-    """Korean advice for a finding: its rule's remediation; a Korean message already says it."""
-    if any("가" <= ch <= "힣" for ch in message):
-        return None
+def advice_for(rule: str) -> str | None:
+    """Korean advice for a finding: its rule's remediation, unless its message says it."""
     found = catalogue.lookup(rule)
-    return found.fix_ko if found else None
+    return found.fix_ko if found and not found.message_says_fix else None
 
 
 def _where(line: int, excerpt, anchor: str | None) -> list[nodes.Node]:
@@ -275,7 +273,7 @@ def warnings_admonition(
         item += rule_reference_node(finding.rule)
         item.extend(_where(finding.line, excerpt, anchor))
         item += nodes.Text(f": {finding.message}")
-        advice = advice_for(finding.rule, finding.message)
+        advice = advice_for(finding.rule)
         if advice:
             item += nodes.Text(" — ")
             item.extend(inline_code(advice))

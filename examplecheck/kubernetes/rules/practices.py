@@ -29,6 +29,7 @@ PRACTICES = RuleSet(
     severity=Severity.WARNING,
     title_ko="권장 사항(경고)",
     title_en="Practices (warnings)",
+    message_says_fix=True,  # the warnings are written for the site's readers, in Korean
 )
 RULE_IMAGE_LATEST = PRACTICES.rule(
     "k8s-image-latest",
