@@ -25,7 +25,7 @@ def _install(session: nox.Session) -> None:
 # here and nowhere else; the module system verifies each module against Go's checksum database.
 GO_TOOLS = {
     "kubeconform": "github.com/yannh/kubeconform/cmd/kubeconform@v0.7.0",
-    # renders kustomizations (examplecheck/kustomize.py); v5.8.2 builds with Go 1.26
+    # renders kustomizations (examplecheck/wrappers/kustomize.py); v5.8.2 builds with Go 1.26
     "kustomize": "sigs.k8s.io/kustomize/kustomize/v5@v5.8.2",
     # the pages' helm commands against `helm --help` (cli_flags), the page's `helm template`
     # against the SDK render; about 2 minutes to build once on 2 cores, then cached

@@ -35,8 +35,9 @@ sys.path.insert(0, str(ROOT))
 
 import yaml  # noqa: E402
 
-from examplecheck.kubernetes import check_kubernetes, kubeconform  # noqa: E402
-from examplecheck.kubernetes.schemas import ensure_cache, kubeconform_location  # noqa: E402
+from examplecheck.kubernetes.check import check_kubernetes  # noqa: E402
+from examplecheck.kubernetes.engines import kubeconform  # noqa: E402
+from examplecheck.kubernetes.engines.schemas import ensure_cache, kubeconform_location  # noqa: E402
 from examplecheck.yamlload import load_yaml  # noqa: E402
 
 DOCS_PER_FILE = 10

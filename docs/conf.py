@@ -8,14 +8,14 @@ import subprocess
 import sys
 from pathlib import Path
 
-import yaml
-
 DOCS = Path(__file__).resolve().parent
 ROOT = DOCS.parent
 # The checker package lives at the repository root; the site's own extensions in docs/_ext.
 sys.path[:0] = [str(ROOT), str(DOCS / "_ext")]
 
 from site_origin import site_origin  # noqa: E402 (needs docs/_ext on sys.path)
+
+from examplecheck import settings  # noqa: E402 (the one reader of conf/)
 
 # Repository, branch and public URL come from the build environment (GitHub Actions); a local
 # build links to no repository and claims no public URL.
@@ -35,6 +35,7 @@ extensions = [
     "notfound.extension",
     "example_directive",
     "example_catalogue",
+    "rule_catalogue",  # docs/rules.md: every checker rule, from examplecheck.catalogue
     "korean_search",
     "cron_schedule",
     "offline_editions",  # EPUB and single page (nox -s docs): tab sets in turn, valid XHTML
@@ -64,7 +65,7 @@ myst_enable_extensions = [
 ]
 myst_heading_anchors = 3
 # The versions every example is checked against; conf/versions.yaml is the single source.
-_versions = yaml.safe_load((ROOT / "conf" / "versions.yaml").read_text(encoding="utf-8"))
+_versions = settings.data_of(ROOT, "versions")
 _k8s = _versions["kubernetes"]
 myst_substitutions = {
     "k8s_versions": f"{_k8s[0]}–{_k8s[-1]}",

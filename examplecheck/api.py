@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from .catalogue import UnregisteredRule, require_registered
 from .config import ConfigError, load_config
 from .discover import UsageError
+from .executables import CheckerCouldNotRun
 from .findings import Report
-from .runner import KubernetesChecker, run
-from .tools import CheckerCouldNotRun
+from .run import KubernetesChecker, run
 
 __all__ = ["CheckerCouldNotRun", "ConfigError", "UsageError", "check_paths"]
 
@@ -27,4 +28,9 @@ def check_paths(
     turns each into exit status 2.
     """
     config = load_config(root, kubernetes_versions)
-    return run(paths, config, kubernetes_checker=kubernetes_checker)
+    report = run(paths, config, kubernetes_checker=kubernetes_checker)
+    try:
+        require_registered(report.findings)
+    except UnregisteredRule as exc:
+        raise CheckerCouldNotRun(str(exc)) from exc
+    return report

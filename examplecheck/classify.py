@@ -9,8 +9,8 @@ from pathlib import Path
 
 from .findings import Finding
 from .jsonload import json_document, looks_like_kubernetes
-from .kustomize import is_kustomization
-from .yamlload import YamlDocument, load_yaml, read_text
+from .wrappers.kustomize import is_kustomization
+from .yamlload import FILE_UNREADABLE, YamlDocument, load_yaml, read_text
 
 KUBERNETES = "kubernetes"
 COMPOSE = "compose"
@@ -82,7 +82,7 @@ def classify(path: Path, display: str, root: Path) -> ExampleFile:
     ``UNKNOWN`` files may still become ``DATA`` later, when another example refers to them.
     """
     example = _classify(path, display, root)
-    if any(f.rule == "file-unreadable" for f in example.load_findings):
+    if any(f.rule == FILE_UNREADABLE.id for f in example.load_findings):
         example.kind = UNREADABLE  # nothing to check or refer to (its path may not resolve)
     return example
 

@@ -8,9 +8,8 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from .api import CheckerCouldNotRun, ConfigError, UsageError, check_paths
-from .config import VERSION_RE
+from .config import VERSION_RE, site_url
 from .report import FORMATS, render, schema_engine_line
-from .yamllint_check import YamllintConfigUnusable
 
 EXIT_OK, EXIT_FINDINGS, EXIT_COULD_NOT_RUN = 0, 1, 2
 
@@ -64,9 +63,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _could_not_run(f"no examples/ or docs/ under {root}")
     try:
         report = check_paths(paths, root=root, kubernetes_versions=args.versions)
-    except (CheckerCouldNotRun, ConfigError, UsageError, YamllintConfigUnusable) as exc:
+    except (CheckerCouldNotRun, ConfigError, UsageError) as exc:
         return _could_not_run(str(exc))
-    sys.stdout.write(render(report, args.format))
+    sys.stdout.write(render(report, args.format, site_url=site_url(root)))
     engine = schema_engine_line(report)
     if engine:  # stderr: the JSON and annotation formats stay machine-readable on stdout
         print(f"examplecheck: {engine}", file=sys.stderr)

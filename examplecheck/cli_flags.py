@@ -18,16 +18,74 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import docker_compose
+from . import settings
 from .cli_help import Cli, Problem, Runner, run_help
-from .conffile import load_problem
-from .config import ConfigError
+from .executables import TOOL_FAILED, CheckerCouldNotRun, find_tool
 from .findings import Finding, Severity
 from .page_commands import CommandLine, command_lines, commands_of
-from .tools import CheckerCouldNotRun, find_tool
-from .yamlload import YamlDocument, load_yaml
+from .rules import RuleSet
+from .wrappers import docker_compose
 
 TOOL = "cli-help"
+COMMANDS = RuleSet(
+    TOOL,
+    applies_to=("page",),
+    title_ko="페이지의 명령(CLI의 --help와 대조)",
+    title_en="The pages' commands (against the CLIs' --help)",
+)
+COMMAND_UNKNOWN_SUBCOMMAND = COMMANDS.rule(
+    "command-unknown-subcommand",
+    ko="페이지 명령 블록의 `docker`·`docker compose`·`kubectl`·`helm` 명령에 설치된 CLI의 "
+    "`--help`가 "
+    "모르는 하위 명령이 있습니다(오타, 다른 도구의 명령).",
+    en="A docker, docker compose, kubectl or helm command on a page uses a subcommand the "
+    "installed CLI's --help does not list (a typo, another tool's command).",
+    fix_ko="메시지가 가리키는 `--help`에 나오는 하위 명령으로 고칩니다.",
+    fix_en="Use a subcommand the --help the message names lists.",
+)
+COMMAND_UNKNOWN_FLAG = COMMANDS.rule(
+    "command-unknown-flag",
+    ko="페이지 명령에 설치된 CLI의 `--help`가 모르는 플래그가 있습니다(오타, 다른 하위 명령의 "
+    "플래그, "
+    "하위 명령 뒤에 쓴 docker 전역 플래그).",
+    en="A page command uses a flag the installed CLI's --help does not list (a typo, another "
+    "subcommand's flag, a docker global flag after the subcommand).",
+    fix_ko="`--help`에 나오는 이름으로 고칩니다. 전역 플래그는 하위 명령 앞에 씁니다.",
+    fix_en="Use a flag the --help lists; global flags go before the subcommand.",
+)
+COMMAND_FLAG_NEWER = COMMANDS.rule(
+    "command-flag-newer-than-cli",
+    severity=Severity.INFO,
+    ko="이 컴퓨터의 CLI가 그 플래그가 생긴 버전보다 오래되어 대조하지 못했습니다(`conf/cli.yaml`의 "
+    "`newer_flags`에 이유와 함께 있음).",
+    en="The CLI installed here is older than the version that added the flag, so it was not "
+    "checked (listed with its reason under newer_flags in conf/cli.yaml).",
+    fix_ko="할 일은 없습니다. CLI를 올리면 대조합니다.",
+    fix_en="Nothing to do; a newer CLI checks it.",
+)
+COMMAND_NOT_CHECKED = COMMANDS.rule(
+    "command-not-checked",
+    severity=Severity.INFO,
+    ko="페이지가 쓰는 CLI를 이 컴퓨터에 설치할 수 없어 `--help`와 대조하지 못했습니다"
+    "(`conf/cli.yaml`의 `not_installable`에 이유와 함께 있음).",
+    en="A CLI the page uses cannot be installed here, so its commands were not checked (listed "
+    "with its reason under not_installable in conf/cli.yaml).",
+    fix_ko="할 일은 없습니다. 설치할 수 있게 되면 목록에서 지웁니다.",
+    fix_en="Nothing to do; remove it from the list once it can be installed.",
+)
+COMMAND_CLI_MISSING = COMMANDS.rule(
+    "command-cli-missing",
+    severity=Severity.WARNING,
+    levels=(Severity.ERROR,),
+    ko="페이지가 쓰는 CLI가 이 컴퓨터에 없어 그 명령을 `--help`와 대조하지 못했습니다. 경고이며 "
+    "`CI=true`에서는 오류입니다.",
+    en="A CLI the page uses is not installed here, so its commands were not checked; a warning, "
+    "an error with CI=true.",
+    fix_ko="CLI를 설치하거나(`nox` 세션이 설치합니다), 설치할 수 없는 CLI면 `conf/cli.yaml`의 "
+    "`not_installable`에 이유와 함께 적습니다.",
+    fix_en="Install the CLI (the nox sessions do), or list it under not_installable in "
+    "conf/cli.yaml with the reason.",
+)
 CONF = "conf/cli.yaml"
 PROGRAMS = ("docker", "kubectl", "helm", "minikube")
 # (binary name, environment variable naming it, how to get it)
@@ -178,15 +236,13 @@ def _problem(
     asked = f"`{problem.command} --help` ({shown} installed here)"
     if problem.kind == "no-usage":
         message = f"{asked} printed no usage: the CLI cannot be asked, so this command is unchecked"
-        return Finding(display, line, column, Severity.ERROR, "tool-failed", TOOL, message)
+        return TOOL_FAILED.finding(display, line, column, message, tool=TOOL)
     if problem.kind == "subcommand":
         message = (
             f"{problem}: {asked} lists no such command; use one of the subcommands it lists "
             "(a typo, or a command of another tool)"
         )
-        return Finding(
-            display, line, column, Severity.ERROR, "command-unknown-subcommand", TOOL, message
-        )
+        return COMMAND_UNKNOWN_SUBCOMMAND.finding(display, line, column, message)
     newer = next(
         (
             n
@@ -201,14 +257,12 @@ def _problem(
             f"`{problem.command} {problem.name}` not checked here: the installed {shown} is "
             f"older than {since}, which has it ({CONF} `newer_flags`: {newer.reason})"
         )
-        return Finding(
-            display, line, column, Severity.INFO, "command-flag-newer-than-cli", TOOL, message
-        )
+        return COMMAND_FLAG_NEWER.finding(display, line, column, message)
     message = (
         f"{problem}: {asked} lists no such flag; use a flag it lists (check the spelling and "
         f"whether the flag belongs to this subcommand or a global one that must go first)"
     )
-    return Finding(display, line, column, Severity.ERROR, "command-unknown-flag", TOOL, message)
+    return COMMAND_UNKNOWN_FLAG.finding(display, line, column, message)
 
 
 def _absent(
@@ -222,7 +276,7 @@ def _absent(
             f"{commands} not checked against --help: {cli} is not installed here "
             f"({CONF} `not_installable`: {reason})"
         )
-        return Finding(display, line, column, Severity.INFO, "command-not-checked", TOOL, message)
+        return COMMAND_NOT_CHECKED.finding(display, line, column, message)
     get = f"install {BINARIES[cli][2] if cli in BINARIES else cli}"
     if cli == "docker compose":  # the Compose file check says why its binary cannot run
         get = docker_compose.find_binary().problem or get
@@ -231,66 +285,31 @@ def _absent(
         f"or list it in {CONF} `not_installable` with the reason it cannot be"
     )
     severity = Severity.ERROR if ci else Severity.WARNING
-    return Finding(display, line, column, severity, "command-cli-missing", TOOL, message)
+    return COMMAND_CLI_MISSING.finding(display, line, column, message, severity=severity)
 
 
 # -- conf/cli.yaml ------------------------------------------------------------------------
 
 
-def load_cli_settings(path: Path) -> CliSettings:
-    """``conf/cli.yaml``; none at all means nothing is excused. Malformed: ConfigError."""
-    if not path.exists():
+def load_cli_settings(root: Path) -> CliSettings:
+    """``conf/cli.yaml`` under ``root`` (its shape: conf/schemas/cli.schema.json); none at
+    all means nothing is excused."""
+    conf = settings.read(root, "cli")
+    if conf is None:
         return CliSettings()
-    loaded = load_yaml(path, CONF)
-    if loaded.findings or not loaded.documents:
-        raise ConfigError(load_problem(CONF, loaded.findings))
-    document = loaded.documents[0]
-    data = document.data
-    if not isinstance(data, dict) or not set(data) <= {"not_installable", "newer_flags"}:
-        raise ConfigError(f"{CONF}: expected a mapping with `not_installable` and `newer_flags`")
-    not_installable: dict[str, str] = {}
-    for index, entry in enumerate(_list(document, data, "not_installable")):
-        where = ["not_installable", index]
-        _keys(document, where, entry, {"cli", "reason"})
-        if entry["cli"] not in BINARIES:
-            known = ", ".join(BINARIES)
-            raise _fail(document, where, f"`cli` must be one of {known}, not {entry['cli']!r}")
-        not_installable[entry["cli"]] = " ".join(entry["reason"].split())
-    newer: list[NewerFlag] = []
-    for index, entry in enumerate(_list(document, data, "newer_flags")):
-        where = ["newer_flags", index]
-        _keys(document, where, entry, {"command", "flag", "since", "reason"})
-        since = re.fullmatch(r"(\d+)\.(\d+)", entry["since"])
-        if not since or not entry["flag"].startswith("-"):
-            raise _fail(document, where, '`since` must be "X.Y" and `flag` start with -')
+    not_installable = {
+        entry["cli"]: " ".join(entry["reason"].split())
+        for entry in conf.data.get("not_installable") or []
+    }
+    newer = []
+    for entry in conf.data.get("newer_flags") or []:
+        major, minor = entry["since"].split(".")
         newer.append(
             NewerFlag(
                 " ".join(entry["command"].split()),
                 entry["flag"],
-                (int(since[1]), int(since[2])),
+                (int(major), int(minor)),
                 " ".join(entry["reason"].split()),
             )
         )
     return CliSettings(not_installable, tuple(newer))
-
-
-def _list(document: YamlDocument, data: dict, section: str) -> list:
-    entries = data.get(section) or []
-    if not isinstance(entries, list):
-        raise _fail(document, [section], f"`{section}` must be a list")
-    return entries
-
-
-def _keys(document: YamlDocument, where: list, entry: object, keys: set[str]) -> None:
-    if not (
-        isinstance(entry, dict)
-        and set(entry) == keys
-        and all(isinstance(entry[k], str) and entry[k].strip() for k in keys)
-    ):
-        names = ", ".join(f"`{k}`" for k in sorted(keys))
-        raise _fail(document, where, f"each entry needs exactly {names}, each a non-empty string")
-
-
-def _fail(document: YamlDocument, where: list, message: str) -> ConfigError:
-    line, _ = document.locate(where)
-    return ConfigError(f"{CONF}:{line}: {message}")

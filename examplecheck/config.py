@@ -8,14 +8,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .conffile import load_problem
-from .yamlload import load_yaml
+from . import settings
+from .settings import ConfigError
 
 VERSION_RE = re.compile(r"^\d+\.\d+$")
-
-
-class ConfigError(Exception):
-    """``conf/`` is unusable: the checker cannot run (exit status 2)."""
 
 
 @dataclass(frozen=True)
@@ -60,74 +56,48 @@ class Config:
 
 
 def load_config(root: Path, kubernetes_versions: list[str] | None = None) -> Config:
-    """Read ``conf/versions.yaml`` and ``conf/exceptions.yaml`` under ``root``."""
+    """The run's settings from ``conf/`` under ``root`` (examplecheck.settings reads them)."""
     root = root.resolve()
-    conf = root / "conf"
-    versions = _versions(conf / "versions.yaml") if kubernetes_versions is None else None
+    versions = settings.data_of(root, "versions").get("kubernetes")
     chosen = tuple(kubernetes_versions) if kubernetes_versions is not None else versions
     for version in chosen or ():
         if not VERSION_RE.match(version):
             raise ConfigError(f"Kubernetes version {version!r} is not of the form X.Y")
     if not chosen:
         raise ConfigError("no Kubernetes version given (conf/versions.yaml `kubernetes:`)")
-    unchecked, data = _exceptions(conf / "exceptions.yaml")
-    from .images import load_known_images  # images imports ConfigError from here
+    exceptions = settings.read(root, "exceptions")
+    from .cli_flags import load_cli_settings
+    from .images import load_known_images  # images reads its settings through this module too
 
-    images = load_known_images(conf / "images.yaml")
-    from .cli_flags import load_cli_settings  # cli_flags imports ConfigError from here
-
-    cli = load_cli_settings(conf / "cli.yaml")
     return Config(
         root=root,
-        kubernetes_versions=chosen,
-        unchecked=unchecked,
-        data=data,
-        images=images,
-        cli=cli,
+        kubernetes_versions=tuple(chosen),
+        unchecked=_listed(exceptions, "unchecked"),
+        data=_listed(exceptions, "data"),
+        images=load_known_images(root),
+        cli=load_cli_settings(root),
         ci=os.environ.get("CI", "").strip().lower() == "true",
     )
 
 
-def _versions(path: Path) -> tuple[str, ...]:
-    loaded = load_yaml(path, "conf/versions.yaml")
-    if loaded.findings or not loaded.documents:
-        raise ConfigError(load_problem("conf/versions.yaml", loaded.findings))
-    data = loaded.documents[0].data
-    versions = data.get("kubernetes") if isinstance(data, dict) else None
-    if not isinstance(versions, list) or not all(isinstance(v, str) for v in versions):
-        raise ConfigError("conf/versions.yaml: `kubernetes` must be a list of quoted X.Y strings")
-    return tuple(versions)
+def _listed(exceptions: settings.SettingsFile | None, section: str) -> tuple[ListedFile, ...]:
+    if exceptions is None:
+        return ()
+    entries = exceptions.data.get(section) or []
+    return tuple(
+        ListedFile(
+            entry["path"].strip("/"),
+            entry["reason"].strip(),
+            exceptions.line_of(section, index),
+        )
+        for index, entry in enumerate(entries)
+    )
 
 
-def _exceptions(path: Path) -> tuple[tuple[ListedFile, ...], tuple[ListedFile, ...]]:
-    if not path.exists():
-        return (), ()
-    loaded = load_yaml(path, "conf/exceptions.yaml")
-    if loaded.findings:
-        raise ConfigError(load_problem("conf/exceptions.yaml", loaded.findings))
-    document = loaded.documents[0]
-    data = document.data
-    if not isinstance(data, dict) or set(data) - {"unchecked", "data"}:
-        raise ConfigError("conf/exceptions.yaml: expected a mapping with `unchecked` and `data`")
-    sections = []
-    for section in ("unchecked", "data"):
-        entries = data.get(section) or []
-        if not isinstance(entries, list):
-            raise ConfigError(f"conf/exceptions.yaml: `{section}` must be a list")
-        listed = []
-        for index, entry in enumerate(entries):
-            line, _ = document.locate([section, index])
-            if not (
-                isinstance(entry, dict)
-                and isinstance(entry.get("path"), str)
-                and isinstance(entry.get("reason"), str)
-                and entry["reason"].strip()
-                and set(entry) == {"path", "reason"}
-            ):
-                raise ConfigError(
-                    f"conf/exceptions.yaml:{line}: each `{section}` entry needs exactly "
-                    "`path` and a non-empty `reason`"
-                )
-            listed.append(ListedFile(entry["path"].strip("/"), entry["reason"].strip(), line))
-        sections.append(tuple(listed))
-    return sections[0], sections[1]
+def site_url(root: Path) -> str:
+    """The published site's base URL, where each finding's rule is explained: the GitHub Pages
+    site of the repository conf/images.yaml names (pages.yml refuses to publish under another
+    name); "" where there is none (relative links then)."""
+    repository = settings.data_of(root, "images").get("repository", "")
+    owner, _, name = repository.partition("/")
+    return f"https://{owner}.github.io/{name}/" if owner and name else ""

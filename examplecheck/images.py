@@ -8,23 +8,39 @@ they run (manifests, Dockerfiles); this module does not report it twice.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .conffile import load_problem
-from .config import ConfigError
-from .findings import Finding, Severity
-from .yamlload import YamlDocument, load_yaml
+from . import settings
+from .findings import Finding
+from .rules import RuleSet
 
 TOOL = "examplecheck"
-RULE = "image-unknown"
+IMAGES = RuleSet(
+    TOOL,
+    applies_to=("kubernetes", "compose", "dockerfile", "helm-chart", "page"),
+    title_ko="이미지",
+    title_en="Images",
+)
+RULE = IMAGES.rule(
+    "image-unknown",
+    ko="매니페스트, Compose 파일, Dockerfile의 `FROM`, Helm 차트의 values, 페이지의 `docker run`·"
+    "`docker pull`·`kubectl run --image` 같은 명령이 핸드북이 빌드하는 이미지도 아니고 "
+    "`conf/images.yaml`에 없는 이미지(또는 없는 태그)를 가리킵니다. 독자가 적용하면 "
+    "ImagePullBackOff로 "
+    "끝납니다.",
+    en="A manifest, Compose file, Dockerfile FROM, chart value or page command names an image that "
+    "the handbook neither builds nor lists in conf/images.yaml (or a tag it does not list): "
+    "applied, it ends in ImagePullBackOff.",
+    fix_ko="핸드북 앱이면 `ghcr.io/<저장소>/myapp:<태그>`를, 공개 이미지면 `conf/images.yaml`에 "
+    "태그와 "
+    "다이제스트, 출처를 기록한 뒤 씁니다.",
+    fix_en="Use the handbook's own ghcr.io image, or record the public image's tag, digest and "
+    "source in conf/images.yaml first.",
+)
 CONF = "conf/images.yaml"
 DOCKER_HUB = "docker.io"
-_DIGEST = re.compile(r"^sha256:[0-9a-f]{64}$")
-_REPOSITORY = re.compile(r"^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?/[a-z0-9._-]+$")
-_TAG = re.compile(r"^[\w][\w.-]{0,127}$")
 
 
 @dataclass(frozen=True)
@@ -160,17 +176,7 @@ def check(references: Iterable[Reference], known: KnownImages) -> list[Finding]:
     for reference in references:
         message = known.problem(reference)
         if message is not None:
-            findings.append(
-                Finding(
-                    reference.path,
-                    reference.line,
-                    reference.column,
-                    Severity.ERROR,
-                    RULE,
-                    TOOL,
-                    message,
-                )
-            )
+            findings.append(RULE.finding(reference.path, reference.line, reference.column, message))
     return findings
 
 
@@ -181,105 +187,33 @@ def _list(tags: Iterable[str]) -> str:
 # --- conf/images.yaml ----------------------------------------------------------------------
 
 
-def load_known_images(path: Path) -> KnownImages | None:
-    """``conf/images.yaml``, or None when there is none (a checker run outside this repository).
-    Anything malformed is a ConfigError naming the line: the checker cannot run (exit 2)."""
-    if not path.exists():
+def load_known_images(root: Path) -> KnownImages | None:
+    """``conf/images.yaml`` under ``root``, or None when there is none (a checker run outside
+    this repository). Its shape is conf/schemas/images.schema.json's (examplecheck.settings);
+    what a schema cannot say (an image twice, a name with a tag) is a ConfigError here."""
+    conf = settings.read(root, "images")
+    if conf is None:
         return None
-    loaded = load_yaml(path, CONF)
-    if loaded.findings or not loaded.documents:
-        raise ConfigError(load_problem(CONF, loaded.findings))
-    document = loaded.documents[0]
-    data = document.data
-    if not isinstance(data, dict) or set(data) != {"repository", "handbook", "public"}:
-        raise ConfigError(f"{CONF}: expected exactly `repository`, `handbook` and `public`")
-    repository = data["repository"]
-    if not isinstance(repository, str) or not _REPOSITORY.match(repository):
-        line, _ = document.locate(["repository"])
-        raise ConfigError(f"{CONF}:{line}: `repository` must be a lowercase GitHub owner/name")
+    repository = conf.data["repository"]
     handbook = tuple(
-        _handbook_entry(document, index, entry, repository)
-        for index, entry in enumerate(_entries(document, data, "handbook"))
+        HandbookImage(
+            f"ghcr.io/{repository}/{entry['name']}",
+            entry.get("local"),
+            tuple(build["tag"] for build in entry["builds"]),
+            entry["context"],
+            tuple(build["dockerfile"] for build in entry["builds"]),
+        )
+        for entry in conf.data["handbook"]
     )
     public: dict[str, dict[str, str]] = {}
     names: dict[str, str] = {}
-    for index, entry in enumerate(_entries(document, data, "public")):
-        image, tag, digest = _public_entry(document, index, entry)
+    for index, entry in enumerate(conf.data["public"]):
+        image, tag = entry["image"], entry["tag"]
+        if parse_image(image) != ImageName(image, None, None):
+            raise conf.fail(["public", index, "image"], "`image` is a name without tag or digest")
         canonical = canonical_name(image)
         if tag in public.get(canonical, {}):
-            line, _ = document.locate(["public", index])
-            raise ConfigError(f"{CONF}:{line}: {image}:{tag} is listed twice")
-        public.setdefault(canonical, {})[tag] = digest
+            raise conf.fail(["public", index], f"{image}:{tag} is listed twice")
+        public.setdefault(canonical, {})[tag] = entry["digest"]
         names.setdefault(canonical, image)
     return KnownImages(repository, handbook, public, names)
-
-
-def _entries(document: YamlDocument, data: dict, section: str) -> list:
-    entries = data[section]
-    if not isinstance(entries, list) or not entries:
-        line, _ = document.locate([section])
-        raise ConfigError(f"{CONF}:{line}: `{section}` must be a non-empty list")
-    return entries
-
-
-def _fail(document: YamlDocument, where: list, message: str) -> ConfigError:
-    line, _ = document.locate(where)
-    return ConfigError(f"{CONF}:{line}: {message}")
-
-
-def _handbook_entry(
-    document: YamlDocument, index: int, entry: object, repository: str
-) -> HandbookImage:
-    where = ["handbook", index]
-    if (
-        not isinstance(entry, dict)
-        or not {"name", "context", "builds"} <= set(entry)
-        or (set(entry) - {"name", "local", "context", "builds"})
-    ):
-        raise _fail(document, where, "a `handbook` entry needs `name`, `context` and `builds`")
-    name, context, builds = entry["name"], entry["context"], entry["builds"]
-    if not isinstance(name, str) or "/" in name or ":" in name or not name:
-        raise _fail(document, [*where, "name"], "`name` is the image's last path part")
-    local = entry.get("local")
-    if local is not None and not isinstance(local, str):
-        raise _fail(document, [*where, "local"], "`local` must be a string")
-    if not isinstance(context, str) or not context:
-        raise _fail(document, [*where, "context"], "`context` is the build folder")
-    if not isinstance(builds, list) or not builds:
-        raise _fail(document, [*where, "builds"], "`builds` must list dockerfile and tag")
-    tags, dockerfiles = [], []
-    for number, build in enumerate(builds):
-        at = [*where, "builds", number]
-        if not isinstance(build, dict) or set(build) != {"dockerfile", "tag"}:
-            raise _fail(document, at, "each build needs exactly `dockerfile` and `tag`")
-        dockerfile, tag = build["dockerfile"], build["tag"]
-        if not isinstance(dockerfile, str) or not dockerfile:
-            raise _fail(document, at, "`dockerfile` is a file name in the context")
-        if not isinstance(tag, str) or not _TAG.match(tag) or tag == "latest":
-            raise _fail(document, at, f"tag {tag!r} is not a version tag (quote it)")
-        tags.append(tag)
-        dockerfiles.append(dockerfile)
-    return HandbookImage(
-        f"ghcr.io/{repository}/{name}", local, tuple(tags), context, tuple(dockerfiles)
-    )
-
-
-def _public_entry(document: YamlDocument, index: int, entry: object) -> tuple[str, str, str]:
-    where = ["public", index]
-    keys = {"image", "tag", "digest", "source"}
-    if not isinstance(entry, dict) or set(entry) != keys:
-        raise _fail(document, where, "each `public` entry needs image, tag, digest and source")
-    image, tag, digest, source = (entry[k] for k in ("image", "tag", "digest", "source"))
-    if (
-        not isinstance(image, str)
-        or not image
-        or parse_image(image) != ImageName(image, None, None)
-    ):
-        raise _fail(document, [*where, "image"], "`image` is a name without tag or digest")
-    if not isinstance(tag, str) or not _TAG.match(tag) or tag == "latest":
-        raise _fail(document, [*where, "tag"], f"tag {tag!r} is not a version tag (quote it)")
-    if not isinstance(digest, str) or not _DIGEST.match(digest):
-        raise _fail(document, [*where, "digest"], "`digest` must be sha256: and 64 hex digits")
-    if not isinstance(source, str) or not source.strip():
-        raise _fail(document, [*where, "source"], "`source` says where the digest was read")
-    return image, tag, digest

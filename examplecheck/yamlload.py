@@ -17,7 +17,8 @@ from typing import Any
 
 import yaml
 
-from .findings import Finding, Severity
+from .findings import Finding
+from .rules import Rule, RuleSet
 
 try:  # The C loader is ~10x faster; fall back to pure Python where libyaml is missing.
     from yaml import CSafeLoader as SafeLoader
@@ -43,6 +44,72 @@ for _tag in ("!reset", "!override"):
     _ComposeTagsLoader.add_constructor(_tag, _untagged)
 
 TOOL = "yaml"
+
+LOADER = RuleSet(
+    TOOL,
+    applies_to=("every file",),
+    title_ko="파일 읽기와 YAML 구문",
+    title_en="Reading files and YAML syntax",
+)
+FILE_UNREADABLE = LOADER.rule(
+    "file-unreadable",
+    ko="읽을 수 없는 파일입니다(자기 자신을 가리키는 심볼릭 링크, 깨진 링크, 읽기 권한 없음, "
+    "FIFO).",
+    en="The file cannot be read (a symlink loop, a broken link, no read permission, a FIFO).",
+    fix_ko="링크를 고치거나 실제 파일로 바꿉니다.",
+    fix_en="Fix the link or replace it by a real file.",
+)
+FILE_TOO_LARGE = LOADER.rule(
+    "file-too-large",
+    ko="예제로 받기에 너무 큰 파일입니다(2 MiB 초과). 읽기 전에 크기로 거부합니다.",
+    en="The file is too large for an example (over 2 MiB); it is refused by size before reading.",
+    fix_ko="예제를 줄이거나 생성되는 파일이면 저장소에 넣지 않습니다.",
+    fix_en="Shorten the example; do not commit generated files.",
+)
+FILE_EMPTY = LOADER.rule(
+    "file-empty",
+    ko="빈 파일이거나 주석만 있어 YAML 문서가 없습니다.",
+    en="The file is empty, or holds only comments and no YAML document.",
+    fix_ko="내용을 채우거나 파일을 지웁니다.",
+    fix_en="Fill it in or delete it.",
+)
+FILE_BINARY = LOADER.rule(
+    "file-binary",
+    ko="파일에 NUL 바이트가 있습니다. 텍스트 예제가 아닙니다.",
+    en="The file contains NUL bytes: it is not a text example.",
+    fix_ko="텍스트 파일로 다시 저장하거나, 다른 예제가 읽는 입력이면 `conf/exceptions.yaml`에 "
+    "둡니다.",
+    fix_en="Save it as text, or list an input file in conf/exceptions.yaml.",
+)
+FILE_ENCODING = LOADER.rule(
+    "file-encoding",
+    ko="UTF-8이 아닌 바이트가 있습니다.",
+    en="The file has bytes that are not UTF-8.",
+    fix_ko="편집기에서 UTF-8로 다시 저장합니다.",
+    fix_en="Save the file as UTF-8.",
+)
+YAML_SYNTAX = LOADER.rule(
+    "yaml-syntax",
+    ko="YAML로 읽을 수 없습니다(들여쓰기, 탭, 따옴표, 콜론 뒤의 공백 …).",
+    en="The file is not readable YAML (indentation, tabs, quotes, space after a colon ...).",
+    fix_ko="표시된 줄의 들여쓰기를 공백 두 칸 단위로 맞추고 탭을 공백으로 바꿉니다.",
+    fix_en="Indent the line in steps of two spaces and replace tabs by spaces.",
+)
+YAML_ALIAS_LIMIT = LOADER.rule(
+    "yaml-alias-limit",
+    ko="YAML 별칭(`*이름`)이 너무 많거나 너무 크게 펼쳐집니다(별칭 폭탄). 읽기 전에 거부합니다.",
+    en="YAML aliases (*name) are too many or expand too far (an alias bomb); refused before "
+    "loading.",
+    fix_ko="앵커와 별칭 대신 값을 그대로 씁니다. 쿠버네티스 매니페스트에는 별칭이 필요 없습니다.",
+    fix_en="Write the values out instead of anchors and aliases.",
+)
+YAML_DEPTH_LIMIT = LOADER.rule(
+    "yaml-depth-limit",
+    ko="YAML 중첩이 너무 깊습니다. 읽기 전에 거부합니다.",
+    en="The YAML nests too deep; refused before loading.",
+    fix_ko="구조를 얕게 고칩니다.",
+    fix_en="Flatten the structure.",
+)
 MAX_BYTES = 2 * 1024 * 1024  # No example on the site comes near 2 MiB.
 MAX_ALIASES = 100  # Real manifests use a handful at most; bombs use thousands.
 MAX_DEPTH = 200
@@ -142,8 +209,8 @@ class LoadResult:
     text: str | None = None
 
 
-def _finding(path: str, line: int, col: int, rule: str, message: str) -> Finding:
-    return Finding(path, line, col, Severity.ERROR, rule, TOOL, message)
+def _finding(path: str, line: int, col: int, rule: Rule, message: str) -> Finding:
+    return rule.finding(path, line, col, message)
 
 
 def read_text(path: Path, display: str) -> tuple[str | None, list[Finding]]:
@@ -151,11 +218,11 @@ def read_text(path: Path, display: str) -> tuple[str | None, list[Finding]]:
     try:
         status = path.stat()
     except (OSError, RuntimeError) as exc:  # RuntimeError: a symlink loop, on some Pythons
-        return None, [_finding(display, 0, 0, "file-unreadable", f"cannot read file: {exc}")]
+        return None, [_finding(display, 0, 0, FILE_UNREADABLE, f"cannot read file: {exc}")]
     if not stat.S_ISREG(status.st_mode):  # a FIFO would block the read forever
         return None, [
             _finding(
-                display, 0, 0, "file-unreadable", "not a regular file (a FIFO, socket or device)"
+                display, 0, 0, FILE_UNREADABLE, "not a regular file (a FIFO, socket or device)"
             )
         ]
     size = status.st_size
@@ -165,19 +232,19 @@ def read_text(path: Path, display: str) -> tuple[str | None, list[Finding]]:
                 display,
                 0,
                 0,
-                "file-too-large",
+                FILE_TOO_LARGE,
                 f"file is {size:,} bytes; examples are limited to {MAX_BYTES:,} bytes",
             )
         ]
     try:
         raw = path.read_bytes()
     except OSError as exc:  # no read permission, or an I/O error
-        return None, [_finding(display, 0, 0, "file-unreadable", f"cannot read file: {exc}")]
+        return None, [_finding(display, 0, 0, FILE_UNREADABLE, f"cannot read file: {exc}")]
     if not raw.strip():
-        return None, [_finding(display, 0, 0, "file-empty", "file is empty")]
+        return None, [_finding(display, 0, 0, FILE_EMPTY, "file is empty")]
     if b"\x00" in raw:
         line = raw[: raw.index(b"\x00")].count(b"\n") + 1
-        return None, [_finding(display, line, 1, "file-binary", "file contains NUL bytes")]
+        return None, [_finding(display, line, 1, FILE_BINARY, "file contains NUL bytes")]
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -188,7 +255,7 @@ def read_text(path: Path, display: str) -> tuple[str | None, list[Finding]]:
                 display,
                 line,
                 col,
-                "file-encoding",
+                FILE_ENCODING,
                 f"not valid UTF-8 (byte 0x{raw[exc.start]:02x} at offset {exc.start})",
             )
         ]
@@ -280,7 +347,7 @@ def load_yaml(path: Path, display: str) -> LoadResult:
                         display,
                         1,
                         1,
-                        "yaml-alias-limit",
+                        YAML_ALIAS_LIMIT,
                         f"more than {MAX_ALIASES} aliases: refusing to expand (alias bomb?)",
                     )
                 ],
@@ -289,7 +356,7 @@ def load_yaml(path: Path, display: str) -> LoadResult:
         if _depth_exceeded(text):
             return LoadResult(
                 [],
-                [_finding(display, 1, 1, "yaml-depth-limit", f"nesting deeper than {MAX_DEPTH}")],
+                [_finding(display, 1, 1, YAML_DEPTH_LIMIT, f"nesting deeper than {MAX_DEPTH}")],
                 text,
             )
         documents: list[YamlDocument] = []
@@ -312,7 +379,7 @@ def load_yaml(path: Path, display: str) -> LoadResult:
                         "(alias bomb?); refusing to expand"
                     )
                     return LoadResult(
-                        [], [_finding(display, line, 1, "yaml-alias-limit", message)], text
+                        [], [_finding(display, line, 1, YAML_ALIAS_LIMIT, message)], text
                     )
                 documents.append(YamlDocument(source, index, data, node.start_mark.line + 1))
                 index += 1
@@ -324,15 +391,15 @@ def load_yaml(path: Path, display: str) -> LoadResult:
         problem = exc.problem or str(exc)
         if exc.context:
             problem = f"{exc.context}: {problem}"
-        return LoadResult([], [_finding(display, line, col, "yaml-syntax", problem)], text)
+        return LoadResult([], [_finding(display, line, col, YAML_SYNTAX, problem)], text)
     except yaml.YAMLError as exc:
-        return LoadResult([], [_finding(display, 1, 1, "yaml-syntax", str(exc))], text)
+        return LoadResult([], [_finding(display, 1, 1, YAML_SYNTAX, str(exc))], text)
     except RecursionError:
         return LoadResult(
-            [], [_finding(display, 1, 1, "yaml-depth-limit", "nesting too deep to load")], text
+            [], [_finding(display, 1, 1, YAML_DEPTH_LIMIT, "nesting too deep to load")], text
         )
     if not documents:
         findings.append(
-            _finding(display, 1, 1, "file-empty", "file has no YAML document (only comments?)")
+            _finding(display, 1, 1, FILE_EMPTY, "file has no YAML document (only comments?)")
         )
     return LoadResult(documents, findings, text)

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from examplecheck.apiserver import binaries as binaries_module
-from examplecheck.apiserver.answers import RULE_REJECTED, RULE_WARNING, findings_for, parse_field
+from examplecheck.apiserver.answers import findings_for, parse_field
 from examplecheck.apiserver.binaries import Binaries, BuildError, build
 from examplecheck.apiserver.client import Answer, Cause
 from examplecheck.apiserver.server import LocalServer, ServerError
@@ -78,17 +78,17 @@ def test_a_rejection_points_at_the_line_of_the_field(tmp_path: Path) -> None:
     found = findings_for(
         answer, document.data, path=document.path, document=document, tool="kube-apiserver v1"
     )
-    errors = [f for f in found if f.rule == RULE_REJECTED]
+    errors = [f for f in found if f.rule == "k8s-apiserver"]
     assert [(f.line, f.column) for f in errors] == [(15, 17)]  # the value of the second name
     assert "Deployment/web" in errors[0].message and "Duplicate value" in errors[0].message
-    assert [f.rule for f in found if f.severity == "warning"] == [RULE_WARNING]
+    assert [f.rule for f in found if f.severity == "warning"] == ["k8s-apiserver-warning"]
 
 
 def test_a_rejection_without_causes_is_one_finding_with_the_reason() -> None:
     answer = Answer(False, 403, "Forbidden", 'pods "x" is forbidden: violates PodSecurity')
     found = findings_for(answer, {"kind": "Pod"}, path="p.yaml", document=None, tool="t")
     assert len(found) == 1
-    assert (found[0].line, found[0].rule) == (1, RULE_REJECTED)
+    assert (found[0].line, found[0].rule) == (1, "k8s-apiserver")
     assert "(Forbidden)" in found[0].message and "PodSecurity" in found[0].message
 
 

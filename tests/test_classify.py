@@ -159,17 +159,17 @@ def test_json_files_must_parse():
     assert [(f.path, f.line, f.column, f.rule) for f in report.findings] == [
         ("tests/fixtures/json/broken.json", 3, 34, "json-syntax")
     ]
-    assert report.checked_by["tests/fixtures/json/daemon.json"] == ["json"]
+    assert report.tools_of("tests/fixtures/json/daemon.json") == ["json"]
 
 
 def test_python_compiles_and_warnings_are_findings():
-    from examplecheck.python_check import check
+    from examplecheck.wrappers.python_compile import check
 
     report = run([FIXTURES / "python"])
     assert [(f.path, f.line, f.rule) for f in report.findings] == [
         ("tests/fixtures/python/broken-tool", 3, "python-syntax")
     ]
-    assert report.checked_by["tests/fixtures/python/locustfile.py"] == ["python-compile"]
+    assert report.tools_of("tests/fixtures/python/locustfile.py") == ["python-compile"]
     [warning] = check('pattern = "\\d+"\n', "w.py")
     assert (warning.line, warning.rule, str(warning.severity)) == (
         1,
@@ -185,12 +185,12 @@ def test_a_data_file_checked_alone_is_recognised_through_its_siblings():
 
 
 def test_a_crash_while_classifying_is_one_finding(monkeypatch):
-    from examplecheck import runner
+    from examplecheck import run as checker_run
 
     def boom(path, display, root):
         raise MemoryError("simulated")
 
-    monkeypatch.setattr(runner, "classify", boom)
+    monkeypatch.setattr(checker_run, "classify", boom)
     report = run([FIXTURES / "yaml" / "good.yaml"])
     assert [(f.path, f.rule) for f in report.findings] == [
         ("tests/fixtures/yaml/good.yaml", "checker-crash")

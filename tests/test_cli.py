@@ -10,7 +10,9 @@ from types import SimpleNamespace
 
 import pytest
 
-from examplecheck import cli, docker_compose, runner
+from examplecheck import cli, run
+from examplecheck.findings import Check
+from examplecheck.wrappers import docker_compose
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = "tests/fixtures"
@@ -28,10 +30,10 @@ def fake_kubernetes(monkeypatch):
     def checker(documents, *, versions, root, engine="auto"):
         calls.append((len(documents), list(versions)))
         return SimpleNamespace(
-            findings=[], checked_by={d.path: ["fake"] for d in documents}, fatal=None
+            findings=[], checked_by={d.path: [Check("fake")] for d in documents}, fatal=None
         )
 
-    monkeypatch.setattr(runner, "load_kubernetes_checker", lambda: checker)
+    monkeypatch.setattr(run, "load_kubernetes_checker", lambda: checker)
     return calls
 
 
@@ -86,7 +88,7 @@ def test_kubernetes_versions_and_one_call_for_all_documents(fake_kubernetes):
 
 def test_kubernetes_checker_that_cannot_run_exits_2(monkeypatch, capsys):
     fatal = SimpleNamespace(findings=[], checked_by={}, fatal="no schemas for 1.99")
-    monkeypatch.setattr(runner, "load_kubernetes_checker", lambda: lambda docs, **kw: fatal)
+    monkeypatch.setattr(run, "load_kubernetes_checker", lambda: lambda docs, **kw: fatal)
     assert cli.main([f"{FIXTURES}/classify/manifest"]) == 2
     assert "no schemas for 1.99" in capsys.readouterr().err
 
@@ -121,10 +123,11 @@ def test_json_and_github_formats(capsys):
     assert data["findings"][0]["rule"] == "compose-schema"
     assert cli.main(["--format", "github", f"{FIXTURES}/compose/by-content"]) == 1
     captured = capsys.readouterr()
-    assert captured.out == (
+    assert captured.out.startswith(
         "::error file=tests/fixtures/compose/by-content/stack.yaml,line=5,col=12,"
-        "title=compose-schema::services.web.ports must be a array\n"
+        "title=compose-schema::services.web.ports must be a array%0A"
     )
+    assert captured.out.endswith("rules.html#compose-schema\n")
     assert "examplecheck failed" in captured.err
 
 

@@ -31,7 +31,7 @@ ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = ROOT / "tests" / "fixtures" / "commands"
 PAGES = sorted(p for p in (ROOT / "docs").rglob("*.md") if "_build" not in p.parts)
 MACHINE = cli_flags.machine_clis()
-SETTINGS = load_cli_settings(ROOT / "conf" / "cli.yaml")
+SETTINGS = load_cli_settings(ROOT)
 RULES = ("command-unknown-flag", "command-unknown-subcommand", "tool-failed")
 
 
@@ -70,7 +70,7 @@ def test_the_run_says_what_was_not_checked_on_the_real_pages(capsys):
     report = check_paths([ROOT / "docs"], root=ROOT, kubernetes_checker=no_kubernetes)
     ours = [f for f in report.sorted_findings() if f.tool == cli_flags.TOOL]
     assert not [f for f in ours if f.severity is Severity.ERROR]
-    assert all("cli-help" in report.checked_by[_rel(p)] for p in PAGES)
+    assert all("cli-help" in report.tools_of(_rel(p)) for p in PAGES)
     unchecked = Counter()
     for finding in ours:
         if finding.rule == "command-not-checked":
@@ -117,7 +117,7 @@ def test_seeded_page_gets_findings_at_its_lines():
     assert messages[7].startswith("`docker` has no subcommand 'contaner'")
     assert "use one of the subcommands it lists" in messages[7]
     assert "`docker compose up` has no flag --biuld" in messages[14]
-    assert report.checked_by["tests/fixtures/commands/good.md"] == ["shellcheck", "cli-help"]
+    assert report.tools_of("tests/fixtures/commands/good.md") == ["shellcheck", "cli-help"]
 
 
 @_needs("kubectl", "docker")
@@ -510,7 +510,7 @@ def test_malformed_conf_cli_yaml_cannot_run(tmp_path, text, says):
     conf.mkdir()
     (conf / "cli.yaml").write_text(text, encoding="utf-8")
     with pytest.raises(ConfigError, match=says.replace("(", r"\(").replace("[", r"\[")):
-        load_cli_settings(conf / "cli.yaml")
+        load_cli_settings(tmp_path)
     (conf / "versions.yaml").write_text('kubernetes: ["1.35"]\n', encoding="utf-8")
     (tmp_path / "docs").mkdir()
     (tmp_path / "docs" / "p.md").write_text("# p\n", encoding="utf-8")

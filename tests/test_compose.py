@@ -10,8 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from examplecheck import cli, docker_compose
+from examplecheck import cli
 from examplecheck.api import CheckerCouldNotRun, check_paths
+from examplecheck.wrappers import docker_compose
 from tests.checker_support import no_kubernetes
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -54,7 +55,7 @@ def test_good_compose_passes_and_its_inputs_are_data():
     report = run(FIXTURES / "good")
     assert report.findings == []
     assert report.files["tests/fixtures/compose/good/compose.yaml"] == "compose"
-    assert report.checked_by["tests/fixtures/compose/good/compose.yaml"] == [
+    assert report.tools_of("tests/fixtures/compose/good/compose.yaml") == [
         "yamllint",
         "docker-compose",
     ]
@@ -79,7 +80,7 @@ def test_what_compose_accepts_passes():
         "parts/compose.db.yaml",
     ):
         assert report.files[f"{folder}/{name}"] == "compose", name
-        assert "docker-compose" in report.checked_by[f"{folder}/{name}"], name
+        assert "docker-compose" in report.tools_of(f"{folder}/{name}"), name
     for name in (".env", "web.env", "token.txt", "site/default.conf"):
         assert report.files[f"{folder}/{name}"] == "data", name
 
@@ -244,7 +245,7 @@ def test_missing_binary_is_loud_and_unchecked_locally(monkeypatch, capsys):
         (path, "compose-unchecked", "warning")
     ]
     assert "NOT CHECKED" in report.findings[0].message
-    assert "docker-compose" not in report.checked_by[path]
+    assert "docker-compose" not in report.tools_of(path)
     assert "Compose files are NOT checked" in capsys.readouterr().err
 
 

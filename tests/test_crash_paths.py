@@ -13,7 +13,8 @@ from pathlib import Path
 import pytest
 
 from examplecheck.api import check_paths
-from examplecheck.kubernetes import check_kubernetes, kubeconform
+from examplecheck.kubernetes.check import check_kubernetes
+from examplecheck.kubernetes.engines import kubeconform
 
 ROOT = Path(__file__).resolve().parents[1]
 TIMEOUT_SECONDS = 60

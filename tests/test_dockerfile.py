@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from examplecheck import hadolint
 from examplecheck.api import check_paths
-from examplecheck.dockerfile_check import check as parse_check
-from examplecheck.tools import CheckerCouldNotRun
+from examplecheck.executables import CheckerCouldNotRun
+from examplecheck.wrappers import hadolint
+from examplecheck.wrappers.buildkit import check as parse_check
 from tests.checker_support import no_kubernetes
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -32,7 +32,7 @@ def test_good_dockerfile_passes_parser_and_hadolint():
     assert report.findings == []
     path = "tests/fixtures/dockerfile/good/Dockerfile"
     assert report.files[path] == "dockerfile"
-    assert report.checked_by[path] == ["buildkit-parser", "hadolint"]
+    assert report.tools_of(path) == ["buildkit-parser", "hadolint"]
     # .dockerignore is read by `docker build` of the Dockerfile next to it: data, not unknown
     assert report.files["tests/fixtures/dockerfile/good/.dockerignore"] == "data"
 
@@ -87,7 +87,7 @@ def test_heredocs_buildkit_accepts_pass_hadolint_too():
     """hadolint alone fails with DL1000 on the CMD right after the terminator (#960)."""
     report = run("heredoc")
     assert report.findings == []
-    assert "hadolint" in report.checked_by["tests/fixtures/dockerfile/heredoc/Dockerfile"]
+    assert "hadolint" in report.tools_of("tests/fixtures/dockerfile/heredoc/Dockerfile")
 
 
 def test_a_real_problem_after_heredocs_keeps_its_line():

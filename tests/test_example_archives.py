@@ -20,6 +20,7 @@ from tests.fixtures.site.site_build import build, copy_fixture, extension
 
 example_archives = extension("example_archives")
 example_state = extension("example_state")
+from examplecheck import discover  # noqa: E402
 
 
 def make_repo(root: Path, files: dict[str, str]) -> Path:
@@ -50,7 +51,7 @@ def zip_members(data: bytes) -> dict[str, bytes]:
 
 def test_same_files_give_the_same_bytes_whatever_their_times(tmp_path: Path) -> None:
     root = make_repo(tmp_path / "repo", REPO)
-    paths = example_state.list_example_files(root)
+    paths = discover.example_files(root)
     first, second = tmp_path / "one.zip", tmp_path / "two.zip"
     example_archives.write_archive(first, root, paths)
     for path in paths:  # a fresh checkout: every file gets another modification time
@@ -65,7 +66,7 @@ def test_same_files_give_the_same_bytes_whatever_their_times(tmp_path: Path) -> 
 
 def test_a_changed_byte_changes_the_archive(tmp_path: Path) -> None:
     root = make_repo(tmp_path / "repo", REPO)
-    paths = example_state.list_example_files(root)
+    paths = discover.example_files(root)
     example_archives.write_archive(tmp_path / "before.zip", root, paths)
     (root / "examples/k8s/web/service.yaml").write_text("kind: Service \n", encoding="utf-8")
     example_archives.write_archive(tmp_path / "after.zip", root, paths)
@@ -74,7 +75,7 @@ def test_a_changed_byte_changes_the_archive(tmp_path: Path) -> None:
 
 def test_entries_hold_the_files_bytes_under_their_repository_paths(tmp_path: Path) -> None:
     root = make_repo(tmp_path / "repo", REPO)
-    paths = example_state.list_example_files(root)
+    paths = discover.example_files(root)
     example_archives.write_archive(tmp_path / "all.zip", root, paths)
     members = zip_members((tmp_path / "all.zip").read_bytes())
     assert members == {p: (root / p).read_bytes() for p in REPO}
@@ -100,7 +101,7 @@ def test_build_by_products_are_left_out(tmp_path: Path) -> None:
             "examples/locust/.pytest_cache/v/cache/lastfailed": "{}",
         },
     )
-    files = example_state.list_example_files(root)
+    files = discover.example_files(root)
     sets = example_archives.example_sets(files, {})
     written = example_archives.write_archives(tmp_path / "site", root, sets)
     names = {name for path in written for name in zip_members(path.read_bytes())}
@@ -111,7 +112,7 @@ def test_build_by_products_are_left_out(tmp_path: Path) -> None:
 def test_sets_follow_the_checker_with_charts_and_build_contexts_whole(tmp_path: Path) -> None:
     files = sorted(REPO)
     unit_of = {
-        path: example_state.check_unit_of(path, files, {"examples/k8s/web/extra": "shop"})
+        path: discover.check_unit_of(path, files, {"examples/k8s/web/extra": "shop"})
         for path in files
     }
     sets = example_archives.example_sets(files, unit_of)
@@ -130,7 +131,7 @@ def test_sets_follow_the_checker_with_charts_and_build_contexts_whole(tmp_path: 
 def test_two_sets_may_not_share_an_archive_name(tmp_path: Path) -> None:
     files = {"examples/a-b/x.yaml": "a: 1\n", "examples/a/b/y.yaml": "b: 2\n"}
     root = make_repo(tmp_path / "repo", files)
-    sets = example_archives.example_sets(example_state.list_example_files(root), {})
+    sets = example_archives.example_sets(discover.example_files(root), {})
     with pytest.raises(ExtensionError, match=r"a-b\.zip"):
         example_archives.write_archives(tmp_path / "site", root, sets)
 
@@ -144,7 +145,7 @@ def test_the_site_build_writes_every_archive_and_links_it_under_the_example(tmp_
     link = re.search(r'href="(\.\./_downloads/sets/[^"]+\.zip)">묶음 전체\(zip\)', page)
     assert link, "no archive link under the example"
     members = zip_members((out / "k8s" / link.group(1)).resolve().read_bytes())
-    expected = {p for p in example_state.list_example_files(site) if p.startswith("examples/k8s/")}
+    expected = {p for p in discover.example_files(site) if p.startswith("examples/k8s/")}
     assert set(members) == expected
     everything = zip_members((out / "_downloads" / "examples.zip").read_bytes())
-    assert set(everything) == set(example_state.list_example_files(site))
+    assert set(everything) == set(discover.example_files(site))

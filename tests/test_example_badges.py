@@ -1,7 +1,7 @@
 """What the site says about each example is true: Korean badges, marked excerpts, cited lines.
 
-The badges are computed from what the real checker reports about the real examples, so a
-change in the checker's labels that the badge does not understand shows up here.
+The badges are computed from what the real checker reports about the real examples (its
+``Check`` records), so a tool of the checker that the badge has no words for shows up here.
 """
 
 from __future__ import annotations
@@ -12,7 +12,8 @@ from pathlib import Path
 import pytest
 
 from examplecheck.api import check_paths
-from examplecheck.kubernetes.crds import load_custom_resources
+from examplecheck.findings import Check
+from examplecheck.kubernetes.crds import SPEC_NOT_CHECKED, load_custom_resources
 from tests.fixtures.site.site_build import build, copy_fixture, extension
 
 example_badges = extension("example_badges")
@@ -22,7 +23,8 @@ ROOT = Path(__file__).resolve().parents[1]
 # Latin words a badge may show: tool and product names, never English prose or jargon.
 NAMES = frozenset(
     {"BuildKit", "Docker", "hadolint", "yamllint", "ShellCheck", "Compose", "Specification", "helm",
-     "template", "lint", "Python", "ruff", "JSON", "CRD", "CI", "kubeconform", "Dockerfile"}
+     "template", "lint", "Python", "ruff", "JSON", "CRD", "CI", "kubeconform", "Dockerfile", "API",
+     "kustomize", "build"}
 )  # fmt: skip
 PASSED = ("통과", "검증됨")
 
@@ -36,7 +38,7 @@ class State:
     def findings_for(self, path: str) -> list:
         return [f for f in self.report.sorted_findings() if f.path == path]
 
-    def checked_by(self, path: str) -> list[str]:
+    def checked_by(self, path: str) -> list[Check]:
         return list(self.report.checked_by.get(path, []))
 
     def kind_of(self, path: str) -> str:
@@ -44,16 +46,16 @@ class State:
 
 
 class Labels(State):
-    """A state whose only file was checked by ``labels``, with ``findings``."""
+    """A state whose only file went through ``checks``, with ``findings``."""
 
-    def __init__(self, labels: list[str], findings: list | None = None, kind: str = "") -> None:
-        self.labels, self.findings, self.kind = labels, findings or [], kind
+    def __init__(self, checks: list[Check], findings: list | None = None, kind: str = "") -> None:
+        self.checks, self.findings, self.kind = checks, findings or [], kind
 
     def findings_for(self, path: str) -> list:
         return self.findings
 
-    def checked_by(self, path: str) -> list[str]:
-        return self.labels
+    def checked_by(self, path: str) -> list[Check]:
+        return self.checks
 
     def kind_of(self, path: str) -> str:
         return self.kind
@@ -113,36 +115,38 @@ def test_every_real_badge_is_korean_with_a_sentence_per_check(real: State) -> No
     assert problems == []
 
 
-def test_a_crd_file_never_claims_a_pass_and_names_the_cluster_job(real: State) -> None:
+def test_a_crd_file_never_claims_a_pass_and_names_the_server_check(real: State) -> None:
     crd_files = [p for p in real.report.files if p.endswith(".yaml") and uses_crd(ROOT / p)]
     assert len(crd_files) >= 3, crd_files  # the Gateway API examples
     for path in crd_files:
         badge = example_badges.badge(real, path)
         assert not any(word in badge.text for word in PASSED), badge.text
-        assert "CI 클러스터 작업에서 검사" in badge.text
+        assert "실제 API 서버 검사에서 확인" in badge.text
         assert "kubectl apply --dry-run=server" in badge.title
+        assert "apiserver 세션" in badge.title
         assert "conf/crds.yaml" in badge.title
         assert "1.33–1.37" in badge.text  # the metadata schemas it did meet
 
 
 def test_a_skipped_check_next_to_passed_ones_still_is_not_a_pass() -> None:
-    labels = [
-        "kubeconform (Kubernetes 1.33–1.37, strict)",  # a Service in the same file
-        "not schema-checked offline (CRD)",
-        "kubernetes-schema (Kubernetes 1.33–1.37): CRD metadata only (ObjectMeta)",
-        "yamllint",
+    versions = ("1.33", "1.34", "1.35", "1.36", "1.37")
+    checks = [
+        Check("kubeconform", versions, strict=True),  # a Service in the same file
+        SPEC_NOT_CHECKED,
+        Check("kubernetes-schema", versions, scope="metadata"),
+        Check("yamllint"),
     ]
-    badge = example_badges.badge(Labels(labels), "x.yaml")
+    badge = example_badges.badge(Labels(checks), "x.yaml")
     assert not any(word in badge.text for word in PASSED)
     assert badge.text.startswith("일부만 검사 · 쿠버네티스 1.33–1.37 스키마(엄격)")
-    assert badge.text.endswith("CRD 명세 스키마는 CI 클러스터 작업에서 검사")
+    assert badge.text.endswith("CRD 명세 스키마는 실제 API 서버 검사에서 확인")
     assert "example-badge--partial" in badge.classes
 
 
 def test_errors_warnings_and_unchecked_files() -> None:
     finding = type("F", (), {"severity": "error", "line": 3})
     warning = type("F", (), {"severity": "warning", "line": 4})
-    error_badge = example_badges.badge(Labels(["yamllint"], [finding, warning]), "x.yaml")
+    error_badge = example_badges.badge(Labels([Check("yamllint")], [finding, warning]), "x.yaml")
     assert error_badge.text == "오류 1건 · yamllint · 경고 1건"
     assert example_badges.badge(Labels([], kind="data"), "x").text == "검사 대상 아님"
     assert "입력 파일" in example_badges.badge(Labels([], kind="data"), "x").title
@@ -154,7 +158,21 @@ def test_badge_node_gives_each_part_a_tooltip(real: State) -> None:
     assert parts[0].astext() == "일부만 검사"
     assert all(p["explanation"] for p in parts)
     skipped = [p for p in parts if "example-badge-skipped" in p["classes"]]
-    assert len(skipped) == 1 and "CI 클러스터" in skipped[0].astext()
+    assert len(skipped) == 1 and "API 서버" in skipped[0].astext()
+
+
+def test_every_tool_of_the_real_checker_has_korean_words(real: State) -> None:
+    used = {check.tool for checks in real.report.checked_by.values() for check in checks}
+    assert used <= example_badges.known_tools() | {"crd-spec-schema"}, used
+
+
+def test_warning_advice_is_the_rule_remediation_from_the_registry() -> None:
+    from examplecheck.catalogue import lookup
+
+    assert example_badges.advice_for("DL3007") == lookup("DL3007").fix_ko
+    assert example_badges.advice_for("k8s-schema-type") == lookup("k8s-schema-type").fix_ko
+    # The practice warnings are Korean sentences that already say what to do.
+    assert example_badges.advice_for("k8s-image-latest") is None
 
 
 # --- excerpts

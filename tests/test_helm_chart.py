@@ -13,9 +13,9 @@ from types import SimpleNamespace
 import pytest
 
 from examplecheck.api import check_paths
-from examplecheck.findings import Finding, Severity
-from examplecheck.helm_chart import RenderedTemplate
-from examplecheck.tools import CheckerCouldNotRun
+from examplecheck.executables import CheckerCouldNotRun
+from examplecheck.findings import Check, Finding, Severity
+from examplecheck.wrappers.helm import RenderedTemplate
 
 ROOT = Path(__file__).resolve().parents[1]
 HELM = ROOT / "tests" / "fixtures" / "helm"
@@ -27,7 +27,7 @@ def _recording_checker(found: list, extra=()):
         found.extend(documents)
         return SimpleNamespace(
             findings=list(extra),
-            checked_by={d.path: ["kubernetes-schema"] for d in documents},
+            checked_by={d.path: [Check("kubernetes-schema")] for d in documents},
             fatal=None,
         )
 
@@ -44,12 +44,12 @@ def test_good_chart_is_linted_rendered_and_schema_checked():
     assert deployment.path == f"{PREFIX}/good/templates/deployment.yaml"
     assert deployment.data["metadata"]["name"] == "example-web"  # rendered with release name
     assert deployment.data["spec"]["replicas"] == 2  # and the chart's values.yaml
-    assert report.checked_by[f"{PREFIX}/good/templates/deployment.yaml"] == [
+    assert report.tools_of(f"{PREFIX}/good/templates/deployment.yaml") == [
         "helm-lint",
         "helm-render",
         "kubernetes-schema",
     ]
-    assert report.checked_by[f"{PREFIX}/good/Chart.yaml"] == ["yamllint", "helm-lint"]
+    assert report.tools_of(f"{PREFIX}/good/Chart.yaml") == ["yamllint", "helm-lint"]
     assert report.files[f"{PREFIX}/good/templates/NOTES.txt"] == "helm-template"
 
 

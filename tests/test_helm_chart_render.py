@@ -24,7 +24,7 @@ import yaml
 
 from examplecheck.config import load_config
 from examplecheck.findings import Severity
-from examplecheck.kubernetes import check_kubernetes
+from examplecheck.kubernetes.check import check_kubernetes
 from examplecheck.yamlload import load_yaml
 from tests.doc_commands import ROOT, all_command_lines, commands_of
 

@@ -15,20 +15,20 @@ from checker_support import no_kubernetes
 
 from examplecheck.api import check_paths
 from examplecheck.config import ConfigError
-from examplecheck.dockerfile_check import check as parse_dockerfile
 from examplecheck.image_references import (
     compose_references,
     dockerfile_references,
     kubernetes_references,
     page_references,
 )
-from examplecheck.images import CONF, load_known_images, parse_image
+from examplecheck.images import load_known_images, parse_image
+from examplecheck.wrappers.buildkit import check as parse_dockerfile
 from examplecheck.yamlload import load_yaml
 from tools import image_registry
 
 ROOT = Path(__file__).resolve().parents[1]
 HANDBOOK = "ghcr.io/docker-k8s-handbook/handbook/myapp"
-KNOWN = load_known_images(ROOT / CONF)
+KNOWN = load_known_images(ROOT)
 
 
 def real_references() -> list:
@@ -271,7 +271,7 @@ BROKEN_CONF = [
         "      - dockerfile: Dockerfile\n        tag: latest\n"
         "public:\n  - image: busybox\n    tag: '1.37.0'\n    digest: sha256:00\n"
         "    source: s\n",
-        "conf/images.yaml:6: tag 'latest' is not a version tag",
+        "conf/images.yaml:7: tag 'latest' is not a version tag",
     ),
     (
         "repository: a/b\nhandbook:\n  - name: app\n    context: x\n    builds:\n"
@@ -290,7 +290,7 @@ def test_a_malformed_images_conf_stops_the_checker_with_exit_2(
 ) -> None:
     (site / "conf/images.yaml").write_text(text, encoding="utf-8")
     with pytest.raises(ConfigError) as caught:
-        load_known_images(site / "conf/images.yaml")
+        load_known_images(site)
     assert evidence in str(caught.value)
     write(site, "examples/k8s/cm.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n")
     done = subprocess.run(

@@ -13,7 +13,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-import yaml
+
+from examplecheck import settings
 
 ROOT = Path(__file__).resolve().parents[1]
 INVENTORY_MAP = Path("conf") / "inventory.yaml"
@@ -41,7 +42,7 @@ class Entry:
 
 def load_entries(root: Path) -> dict[str, Entry]:
     """Read conf/inventory.yaml under ``root`` into entries keyed by inventory ID."""
-    data = yaml.safe_load((root / INVENTORY_MAP).read_text(encoding="utf-8"))
+    data = settings.data_of(root, "inventory")
     return {
         str(item_id): Entry(
             item_id=str(item_id),

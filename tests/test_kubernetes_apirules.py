@@ -7,7 +7,7 @@ from decimal import Decimal
 
 import pytest
 import yaml
-from test_kubernetes_support import (
+from kubernetes_support import (
     FIXTURES,
     REPO,
     VERSIONS,
@@ -16,9 +16,10 @@ from test_kubernetes_support import (
     run,
 )
 
-from examplecheck.kubernetes import check_kubernetes
-from examplecheck.kubernetes.apirules import check_document
-from examplecheck.kubernetes.quantities import parse_quantity
+from examplecheck.kubernetes.check import check_kubernetes
+from examplecheck.kubernetes.crds import SPEC_NOT_CHECKED
+from examplecheck.kubernetes.rules.apirules import check_document
+from examplecheck.kubernetes.rules.quantities import parse_quantity
 
 API = FIXTURES / "api"
 
@@ -166,7 +167,7 @@ def _replaced(node, path, value):
 
 def test_no_rule_raises_on_any_odd_value_anywhere():
     """Every subtree of the valid set replaced by odd values: findings, never a traceback."""
-    from examplecheck.kubernetes.crossfile import SetsConfig, check_sets
+    from examplecheck.kubernetes.rules.crossfile import SetsConfig, check_sets
 
     documents = load(FIXTURES / "valid")
     mutations = 0
@@ -328,8 +329,8 @@ def test_custom_resource_metadata_is_checked_against_object_meta():
     ]
     assert "metadata.labels.port" in result.findings[0].message
     labels = result.checked_by["tests/fixtures/kubernetes/custom/gateway-label-not-string.yaml"]
-    assert "not schema-checked offline (CRD)" in labels
-    assert any("ObjectMeta" in label for label in labels)
+    assert SPEC_NOT_CHECKED in labels
+    assert any(check.scope == "metadata" for check in labels)
 
 
 def test_custom_resource_metadata_unknown_field_is_reported(tmp_path):
@@ -355,7 +356,7 @@ def test_custom_resource_metadata_findings_do_not_depend_on_the_engine(tmp_path,
 
 
 def test_httproute_string_port_is_called_an_integer_field():
-    from examplecheck.kubernetes.crossfile import SetsConfig, check_sets
+    from examplecheck.kubernetes.rules.crossfile import SetsConfig, check_sets
     from examplecheck.yamlload import SourceText, YamlDocument
 
     text = (

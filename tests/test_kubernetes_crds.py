@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import pytest
-from test_kubernetes_support import FIXTURES, REPO, SHARED_CACHE, run
+from kubernetes_support import FIXTURES, REPO, SHARED_CACHE, run
 
 from examplecheck.kubernetes.crds import (
-    NOT_CHECKED_LABEL,
-    CrdConfigError,
+    SPEC_NOT_CHECKED,
     load_custom_resources,
     unchecked_kinds,
 )
+from examplecheck.settings import ConfigError
 
 
 def test_gateway_api_kinds_are_declared_with_a_reason():
@@ -22,7 +22,7 @@ def test_gateway_api_kinds_are_declared_with_a_reason():
 def test_httproute_is_labelled_and_still_checked_by_set_rules():
     result = run(FIXTURES / "sets" / "httproute-port-missing")
     path = "tests/fixtures/kubernetes/sets/httproute-port-missing/all.yaml"
-    assert NOT_CHECKED_LABEL in result.checked_by[path]
+    assert SPEC_NOT_CHECKED in result.checked_by[path]
     assert [f.rule for f in result.findings] == ["k8s-backend-port-missing"]
 
 
@@ -48,7 +48,7 @@ def test_crd_names_are_checked_by_api_rules(tmp_path, monkeypatch):
     )
     result = run(path, root=tmp_path)
     assert [(f.rule, f.line) for f in result.findings] == [("k8s-invalid-name", 4)]
-    assert result.checked_by["gw.yaml"][0] == NOT_CHECKED_LABEL
+    assert result.checked_by["gw.yaml"][0] == SPEC_NOT_CHECKED
 
 
 @pytest.mark.parametrize(
@@ -62,5 +62,5 @@ def test_crd_names_are_checked_by_api_rules(tmp_path, monkeypatch):
 def test_malformed_crds_config_is_rejected(tmp_path, text):
     (tmp_path / "conf").mkdir()
     (tmp_path / "conf" / "crds.yaml").write_text(text, "utf-8")
-    with pytest.raises(CrdConfigError):
+    with pytest.raises(ConfigError):
         load_custom_resources(tmp_path)

@@ -5,9 +5,10 @@ from __future__ import annotations
 import shutil
 
 import pytest
-from test_kubernetes_support import FIXTURES, SHARED_CACHE, run
+from kubernetes_support import FIXTURES, SHARED_CACHE, run
 
-from examplecheck.kubernetes.crossfile import SetsConfigError, load_sets_config
+from examplecheck.kubernetes.rules.crossfile import load_sets_config
+from examplecheck.settings import ConfigError
 
 SETS = FIXTURES / "sets"
 
@@ -86,7 +87,7 @@ def test_groups_merge_folders_into_one_set(tmp_path, monkeypatch):
 )
 def test_malformed_sets_config_is_fatal(tmp_path, monkeypatch, text):
     root = _tmp_root(tmp_path, monkeypatch, text)
-    with pytest.raises(SetsConfigError):
+    with pytest.raises(ConfigError):
         load_sets_config(root)
     result = run(FIXTURES / "valid" / "config.yaml", root=FIXTURES.parent.parent.parent)
     assert result.fatal is None  # The repository's own conf/sets.yaml is well formed.

@@ -5,13 +5,13 @@ from __future__ import annotations
 import datetime
 
 import pytest
-from test_kubernetes_support import FIXTURES, REPO, SHARED_CACHE, VERSIONS, brief, load, run
+from kubernetes_support import FIXTURES, REPO, SHARED_CACHE, VERSIONS, brief, load, run
 
-from examplecheck.findings import Severity
-from examplecheck.kubernetes import check_kubernetes
-from examplecheck.kubernetes.engine import BuiltinEngine, jsonable
+from examplecheck.findings import Check, Severity
+from examplecheck.kubernetes.check import check_kubernetes
+from examplecheck.kubernetes.engines.jsonschema_rs import BuiltinEngine, jsonable
+from examplecheck.kubernetes.engines.violations import version_span
 from examplecheck.kubernetes.linemap import dotted, from_pointer
-from examplecheck.kubernetes.violations import version_span
 
 SCHEMA = FIXTURES / "schema"
 
@@ -83,8 +83,9 @@ def test_valid_set_has_no_findings_and_says_what_checked_it():
     assert result.fatal is None
     assert result.findings == []
     labels = result.checked_by["tests/fixtures/kubernetes/valid/app.yaml"]
-    assert labels[0] == "kubernetes-schema (Kubernetes 1.33–1.37, strict)"
-    assert "kubernetes-api" in labels and "kubernetes-set" in labels
+    assert labels[0] == Check("kubernetes-schema", tuple(VERSIONS), strict=True)
+    assert labels[0].label == "kubernetes-schema (Kubernetes 1.33–1.37, strict)"
+    assert Check("kubernetes-api") in labels and Check("kubernetes-set") in labels
 
 
 def test_unknown_engine_and_missing_schema_version_are_fatal():
@@ -98,7 +99,7 @@ def test_unknown_engine_and_missing_schema_version_are_fatal():
 def test_validators_are_compiled_once_per_schema_file():
     engine = BuiltinEngine()
     documents = load(SCHEMA / "type-replicas.yaml")
-    from examplecheck.kubernetes.schemas import ensure_cache
+    from examplecheck.kubernetes.engines.schemas import ensure_cache
 
     path = ensure_cache(["1.33"], REPO) / "v1.33.0-local-strict" / "deployment-apps-v1.json"
     first = engine.validator(path)

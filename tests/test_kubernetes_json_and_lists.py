@@ -15,7 +15,8 @@ import pytest
 
 from examplecheck.api import check_paths
 from examplecheck.findings import Severity
-from examplecheck.kubernetes import check_kubernetes, kubeconform
+from examplecheck.kubernetes.check import check_kubernetes
+from examplecheck.kubernetes.engines import kubeconform
 
 ROOT = Path(__file__).resolve().parents[1]
 JSON = ROOT / "tests" / "fixtures" / "kubernetes" / "json"
@@ -45,7 +46,7 @@ def test_a_valid_json_manifest_is_schema_checked_and_passes(engine):
     report = run(JSON / "deployment.json", engine)
     shown = "tests/fixtures/kubernetes/json/deployment.json"
     assert report.files[shown] == "kubernetes"
-    assert any("strict" in label for label in report.checked_by[shown])
+    assert any(check.strict for check in report.checked_by[shown])
     assert errors(report, "deployment.json") == []
 
 

@@ -16,7 +16,7 @@ import re
 
 import pytest
 import yaml
-from test_kubernetes_support import (
+from kubernetes_support import (
     FIXTURES,
     REPO,
     VERSIONS,
@@ -25,8 +25,9 @@ from test_kubernetes_support import (
     run,
 )
 
-from examplecheck.kubernetes import check_kubernetes, kubeconform
-from examplecheck.kubernetes.schemas import ensure_cache, kubeconform_location
+from examplecheck.kubernetes.check import check_kubernetes
+from examplecheck.kubernetes.engines import kubeconform
+from examplecheck.kubernetes.engines.schemas import ensure_cache, kubeconform_location
 from examplecheck.yamlload import SourceText, YamlDocument
 from tools import record_kubeconform
 
@@ -115,9 +116,8 @@ def test_each_version_runs_with_the_cache_template(replay, monkeypatch):
             "-kubernetes-version",
         ]  # fmt: skip
         assert recorded[10] == str(REPO / "tests/fixtures/kubernetes/valid/app.yaml")
-    assert result.checked_by["tests/fixtures/kubernetes/valid/app.yaml"][0].startswith(
-        "kubeconform (Kubernetes 1.33–1.37, strict)"
-    )
+    first = result.checked_by["tests/fixtures/kubernetes/valid/app.yaml"][0]
+    assert first.label == "kubeconform (Kubernetes 1.33–1.37, strict)"
 
 
 def test_msg_tree_leaves_are_the_errors_not_validation_errors():
@@ -180,7 +180,7 @@ def test_a_msg_without_a_tree_falls_back_to_validation_errors():
     (result,) = kubeconform.parse_output(json.dumps({"resources": [report]}))
     assert kubeconform.parse_tree(result.msg) is None
     (violation,) = kubeconform.violations_of(result, {"spec": {"x": 1}})
-    assert (violation.rule, violation.key) == ("k8s-schema-unknown-field", "x")
+    assert (violation.rule.id, violation.key) == ("k8s-schema-unknown-field", "x")
 
 
 def test_empty_report_means_all_valid():
@@ -213,7 +213,7 @@ def test_empty_report_means_all_valid():
 def test_kubeconform_wordings_map_to_our_rules(pointer, msg, rule, text):
     data = {"spec": {"replicas": "3", "ports": [{"targetPort": []}]}, "kind": "Deploy"}
     (violation,) = kubeconform.violation_from(pointer, msg, data)
-    assert violation.rule == rule
+    assert violation.rule.id == rule
     assert violation.message.startswith(text)
 
 

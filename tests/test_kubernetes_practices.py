@@ -7,12 +7,12 @@ import os
 
 import pytest
 import yaml
-from test_kubernetes_support import FIXTURES, REPO, VERSIONS, install_recorded_kubeconform, load
+from kubernetes_support import FIXTURES, REPO, VERSIONS, install_recorded_kubeconform, load
 
 from examplecheck.findings import Severity
-from examplecheck.kubernetes import KubernetesResult, check_kubernetes
+from examplecheck.kubernetes.check import KubernetesResult, check_kubernetes
 from examplecheck.kubernetes.objects import Obj
-from examplecheck.kubernetes.practices import TOOL, check_practices, scan_marks
+from examplecheck.kubernetes.rules.practices import TOOL, check_practices, scan_marks
 from examplecheck.yamlload import load_yaml
 
 PRACTICES = FIXTURES / "practices"

@@ -6,9 +6,9 @@ import json
 from pathlib import Path
 
 import pytest
-from test_kubernetes_support import REPO, VERSIONS
+from kubernetes_support import REPO, VERSIONS
 
-from examplecheck.kubernetes import schemas
+from examplecheck.kubernetes.engines import schemas
 
 
 @pytest.mark.parametrize(

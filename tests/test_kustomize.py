@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from examplecheck import kustomize
 from examplecheck.api import check_paths
+from examplecheck.executables import CheckerCouldNotRun
 from examplecheck.findings import Severity
-from examplecheck.tools import CheckerCouldNotRun
+from examplecheck.wrappers import kustomize
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURE = ROOT / "tests" / "fixtures" / "kustomize"
@@ -44,8 +44,8 @@ def test_base_and_overlay_render_and_pass():
     # A patch is a partial object: checked in the overlay's render, not alone.
     assert report.files[f"{PREFIX}/overlays/prod/replicas.yaml"] == "kustomize-part"
     label = kustomize.find_binary().label
-    assert label in report.checked_by[f"{PREFIX}/overlays/prod/kustomization.yaml"]
-    assert "kubernetes-api" in report.checked_by[f"{PREFIX}/base/deployment.yaml"]
+    assert label in report.tools_of(f"{PREFIX}/overlays/prod/kustomization.yaml")
+    assert "kubernetes-api" in report.tools_of(f"{PREFIX}/base/deployment.yaml")
 
 
 @needs_kustomize

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from examplecheck import shellcheck
 from examplecheck.api import check_paths
-from examplecheck.tools import CheckerCouldNotRun
+from examplecheck.executables import CheckerCouldNotRun
+from examplecheck.wrappers import shellcheck
 from tests.checker_support import no_kubernetes
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -27,7 +27,7 @@ def test_scripts():
     assert ("no-shebang.sh", 1, "SC2148") in found
     assert not any(f.path.endswith(("good.sh", "run-app")) for f in report.findings)
     assert report.files["tests/fixtures/shell/run-app"] == "shell"  # by its shebang
-    assert report.checked_by["tests/fixtures/shell/good.sh"] == ["shellcheck"]
+    assert report.tools_of("tests/fixtures/shell/good.sh") == ["shellcheck"]
 
 
 def test_page_blocks_report_page_lines():

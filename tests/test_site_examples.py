@@ -12,6 +12,7 @@ from pathlib import Path, PurePosixPath
 import pytest
 from sphinx.errors import ExtensionError
 
+from examplecheck.findings import Check
 from tests.fixtures.site.site_build import build, copy_fixture, extension
 
 example_badges = extension("example_badges")
@@ -79,9 +80,11 @@ def test_warning_finding_becomes_a_korean_admonition_with_the_rule(site: Path) -
     assert result.warnings == ""  # a warning teaches; it does not fail the build
     page = html(site, "k8s/deploy")
     assert "검사 경고" in page
-    assert "image-latest" in page
+    assert "DL3007" in page
     assert "17행" in page
-    assert "고정된 버전" in page
+    assert "hadolint 위키" in page  # the rule's remediation, from the registry
+    # a tool's own code links to the tool's page for it
+    assert 'href="https://github.com/hadolint/hadolint/wiki/DL3007"' in page
     assert "경고 1건" in page
 
 
@@ -228,7 +231,7 @@ def test_a_checker_that_cannot_be_imported_stops_the_build(site: Path) -> None:
 
 def test_unchanged_rebuild_reads_no_page(site: Path) -> None:
     first = build(site)
-    assert sorted(first.read) == ["catalogue", "docker", "index", "k8s/deploy"]
+    assert sorted(first.read) == ["catalogue", "docker", "index", "k8s/deploy", "rules"]
     second = build(site)
     assert second.read == []
     assert second.warnings == ""
@@ -271,7 +274,9 @@ def test_a_finding_appearing_rebuilds_the_pages_that_show_it(site: Path) -> None
     # the fake checker warns about the files conf/fake-warnings.yaml lists
     write(site, "conf/fake-warnings.yaml", "examples/k8s/service.yaml\n")
     assert build(site).read == ["docker"]
-    assert "fake-conf-warning" in html(site, "docker")
+    page = html(site, "docker")
+    assert "k8s-no-probes" in page
+    assert 'href="rules.html#k8s-no-probes"' in page  # the rule's entry on the site's rule page
 
 
 # --- the catalogue
@@ -327,17 +332,21 @@ def test_catalogue_shows_errors(site: Path) -> None:
     ("labels", "badge"),
     [
         (
-            ["yamllint", "kubernetes-schema (Kubernetes 1.33–1.37, strict)", "kubernetes-api"],
+            [
+                Check("yamllint"),
+                Check("kubernetes-schema", ("1.33", "1.34", "1.35", "1.36", "1.37"), strict=True),
+                Check("kubernetes-api"),
+            ],
             ["쿠버네티스 1.33–1.37 스키마(엄격)", "yamllint"],
         ),
-        (["yamllint", "docker-compose"], ["Docker Compose 구성 검사", "yamllint"]),
-        (["buildkit-parser", "hadolint"], ["BuildKit 파서", "hadolint"]),
-        (["helm-lint", "helm-render"], ["helm template 렌더링", "helm lint"]),
-        (["something-new"], ["something-new"]),
+        ([Check("yamllint"), Check("docker-compose")], ["Docker Compose 구성 검사", "yamllint"]),
+        ([Check("buildkit-parser"), Check("hadolint")], ["BuildKit 파서", "hadolint"]),
+        ([Check("helm-lint"), Check("helm-render")], ["helm template 렌더링", "helm lint"]),
+        ([Check("something-new")], ["something-new"]),
         ([], []),
     ],
 )
-def test_badge_labels_are_compact(labels: list[str], badge: list[str]) -> None:
+def test_badge_labels_are_compact(labels: list[Check], badge: list[str]) -> None:
     assert example_badges.compact_labels(labels) == badge
 
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from examplecheck import yamllint_check
 from examplecheck.api import check_paths
+from examplecheck.wrappers import yamllint
 from tests.checker_support import no_kubernetes
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -32,18 +32,18 @@ def test_good_yaml_is_linted():
     report = run("yaml", "good.yaml")
     assert report.findings == []
     assert report.files["tests/fixtures/yaml/good.yaml"] == "yaml"
-    assert report.checked_by["tests/fixtures/yaml/good.yaml"] == ["yamllint"]
+    assert report.tools_of("tests/fixtures/yaml/good.yaml") == ["yamllint"]
 
 
 def test_long_line_is_a_warning_per_conf():
-    config = yamllint_check.load_config(ROOT / "conf" / "yamllint.yaml")
+    config = yamllint.load_config(ROOT / "conf" / "yamllint.yaml")
     text = "key: " + "x" * 130 + "\n"
-    [finding] = yamllint_check.lint(text, "a.yaml", config, has_syntax_finding=False)
+    [finding] = yamllint.lint(text, "a.yaml", config, has_syntax_finding=False)
     assert (finding.rule, str(finding.severity)) == ("yamllint-line-length", "warning")
 
 
 def test_manifests_and_compose_files_are_linted_too():
     report = run("compose", "by-content")
-    assert "yamllint" in report.checked_by["tests/fixtures/compose/by-content/stack.yaml"]
+    assert "yamllint" in report.tools_of("tests/fixtures/compose/by-content/stack.yaml")
     report = run("classify", "manifest")
-    assert "yamllint" in report.checked_by["tests/fixtures/classify/manifest/two-docs.yaml"]
+    assert "yamllint" in report.tools_of("tests/fixtures/classify/manifest/two-docs.yaml")

@@ -168,14 +168,12 @@ class ServerCheck:
         if failure:
             first = failure.splitlines()[1] if len(failure.splitlines()) > 1 else failure
             result.findings.append(
-                Finding(
+                RULE_REJECTED.finding(
                     example_set.name,
                     0,
                     0,
-                    Severity.ERROR,
-                    RULE_REJECTED,
-                    self.tool,
                     f"could not render the set for the server: {first}",
+                    tool=self.tool,
                 )
             )
             result.kubectl_ok = False
@@ -197,17 +195,15 @@ class ServerCheck:
             if not result.kubectl_ok and not explained:
                 said = [line for line in done.stderr.splitlines() if line.strip()]
                 result.findings.append(
-                    Finding(
+                    RULE_REJECTED.finding(
                         relative(files[0], self.root)
                         if example_set.source == "manifests"
                         else example_set.name,
                         1,
                         1,
-                        Severity.ERROR,
-                        RULE_REJECTED,
-                        self.tool,
                         "kubectl apply --dry-run=server rejects the set: "
                         + (said[0] if said else f"exit status {done.returncode}"),
+                        tool=self.tool,
                     )
                 )
         finally:

@@ -9,16 +9,24 @@ from __future__ import annotations
 
 import subprocess
 import sys
-from pathlib import PurePosixPath
+from pathlib import Path, PurePosixPath
+
+from examplecheck import discover
+
+ROOT = Path(__file__).resolve().parents[1]
 
 
-def targets(changed: list[str]) -> list[str]:
-    """The folders (for examples) and pages (for docs) to hand to the checker, in order."""
+def targets(changed: list[str], groups: dict[str, str] | None = None) -> list[str]:
+    """The folders (for examples: every folder of the file's set, examplecheck.discover) and
+    pages (for docs) to hand to the checker, in order."""
+    groups = discover.set_groups(ROOT) if groups is None else groups
     found: dict[str, None] = {}
     for name in changed:
         path = PurePosixPath(name.replace("\\", "/"))
         if path.parts[:1] == ("examples",) and len(path.parts) > 2:
-            found[path.parent.as_posix()] = None
+            set_name = discover.set_of(path.as_posix(), groups)
+            folders = [f for f, s in groups.items() if s == set_name] or [set_name]
+            found.update(dict.fromkeys(sorted(folders)))
         elif path.parts[:1] in {("examples",), ("docs",)}:
             found[path.as_posix()] = None
     return list(found)

@@ -23,16 +23,16 @@ import sys
 import tempfile
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 import yaml
 
+from examplecheck import discover, settings
 from examplecheck.client_config import CLIENT_CONFIG_GROUPS
+from examplecheck.discover import EXAMPLES
 
 ROOT = Path(__file__).resolve().parents[1]
-EXAMPLES = "examples"
 MANIFEST_SUFFIXES = (".yaml", ".yml")
-CHART_FILE = "Chart.yaml"
 KUSTOMIZATION_FILES = ("kustomization.yaml", "kustomization.yml", "Kustomization")
 
 # Applied for real before the dry run, in this order: admission of other objects reads them.
@@ -87,65 +87,53 @@ def load_documents(path: Path) -> list | None:
         return None
 
 
-def read_groups(root: Path) -> dict[str, str]:
-    """Folder -> group name, from ``conf/sets.yaml`` ``groups:`` (folders checked as one set)."""
-    sets_file = root / "conf" / "sets.yaml"
-    if not sets_file.exists():
-        return {}
-    data = yaml.safe_load(sets_file.read_text(encoding="utf-8")) or {}
-    groups = {}
-    for group in data.get("groups") or []:
-        for folder in group.get("folders") or []:
-            groups[str(folder).strip("/")] = str(group["name"]).strip("/")
-    return groups
-
-
-def read_unchecked(root: Path) -> list[tuple[str, str]]:
+def _unchecked(root: Path) -> list[tuple[str, str]]:
     """(pattern, reason) of ``conf/exceptions.yaml`` ``unchecked:``: files no tool checks."""
-    exceptions = root / "conf" / "exceptions.yaml"
-    if not exceptions.exists():
-        return []
-    data = yaml.safe_load(exceptions.read_text(encoding="utf-8")) or {}
-    return [
-        (str(entry["path"]).strip("/"), str(entry["reason"]))
-        for entry in data.get("unchecked") or []
-    ]
+    entries = settings.data_of(root, "exceptions").get("unchecked") or []
+    return [(entry["path"].strip("/"), entry["reason"]) for entry in entries]
+
+
+def _kustomization_root(path: str, files: set[str]) -> str | None:
+    """The outermost folder above ``path`` holding a kustomization: it is rendered as one."""
+    for parent in reversed(PurePosixPath(path).parents):
+        if any((parent / name).as_posix() in files for name in KUSTOMIZATION_FILES):
+            return parent.as_posix()
+    return None
 
 
 def find_sets(root: Path, top: str = EXAMPLES) -> list[ExampleSet]:
-    """Every example set under ``top`` holding Kubernetes objects, in a stable order."""
-    groups = read_groups(root)
-    unchecked = read_unchecked(root)
+    """Every example set under ``top`` holding Kubernetes objects, in a stable order.
+
+    The files and their sets come from examplecheck.discover (what the checker and the site
+    use); a Helm chart or a kustomization folder is sent rendered, as one unit.
+    """
+    prefix = top.strip("/") + "/"
+    files = [f for f in discover.example_files(root) if f.startswith(prefix)]
+    known = set(files)
+    groups = discover.set_groups(root)
+    unchecked = _unchecked(root)
     found: dict[str, ExampleSet] = {}
-    for folder, dirnames, filenames in os.walk(root / top):
-        dirnames.sort()
-        here = Path(folder)
-        name = relative(here, root)
-        if CHART_FILE in filenames:
-            dirnames.clear()  # templates/ are not manifests until helm renders them
-            found[name] = ExampleSet(name, "chart", [here])
+    for path in files:
+        rendered = _kustomization_root(path, known)
+        source = "kustomize"
+        if rendered is None:
+            rendered, source = discover.chart_root_of(path, files), "chart"
+        if rendered is not None:
+            found.setdefault(rendered, ExampleSet(rendered, source, [root / rendered]))
             continue
-        if any(kustomization in filenames for kustomization in KUSTOMIZATION_FILES):
-            dirnames.clear()
-            found[name] = ExampleSet(name, "kustomize", [here])
+        if not path.endswith(MANIFEST_SUFFIXES):
             continue
-        manifests = sorted(here / f for f in filenames if f.endswith(MANIFEST_SUFFIXES))
-        if not manifests:
-            continue
-        set_name = groups.get(name, name)
+        set_name = discover.set_of(path, groups)
         example_set = found.setdefault(set_name, ExampleSet(set_name, "manifests"))
-        for path in manifests:
-            listed = [
-                why for pattern, why in unchecked if fnmatch.fnmatch(relative(path, root), pattern)
-            ]
-            documents = load_documents(path)
-            reason = None if documents is None else client_config_reason(documents)
-            if listed:
-                reason = f"listed in conf/exceptions.yaml: {listed[0]}"
-            if reason:
-                example_set.skipped.append((path, reason))
-            else:
-                example_set.files.append(path)
+        listed = [why for pattern, why in unchecked if fnmatch.fnmatch(path, pattern)]
+        documents = load_documents(root / path)
+        reason = None if documents is None else client_config_reason(documents)
+        if listed:
+            reason = f"listed in conf/exceptions.yaml: {listed[0]}"
+        if reason:
+            example_set.skipped.append((root / path, reason))
+        else:
+            example_set.files.append(root / path)
     # A folder of Compose files or Dockerfiles is no Kubernetes set: drop it quietly.
     return [found[key] for key in sorted(found) if found[key].files]
 

@@ -20,10 +20,13 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from examplecheck import discover
+from examplecheck.discover import EXAMPLES
+
 ROOT = Path(__file__).resolve().parents[1]
-EXAMPLES = "examples"
 BASE_COMPOSE_FILES = ("compose.yaml", "compose.yml", "docker-compose.yaml", "docker-compose.yml")
 OVERRIDE_COMPOSE = re.compile(r"^(docker-)?compose\.[\w-]+\.ya?ml$")
+COMPOSE_NAME = re.compile(r"[^/]*compose[^/]*\.ya?ml$")
 REMOTE_SOURCE = re.compile(r"^(https?://|git@|[\w.-]+\.git$)")
 
 Runner = Callable[[list[str]], subprocess.CompletedProcess]
@@ -88,14 +91,15 @@ def missing_sources(dockerfile: Path) -> tuple[str, ...]:
 
 
 def plan_dockerfiles(root: Path) -> list[DockerfilePlan]:
-    files = sorted(p for p in (root / EXAMPLES).rglob("*") if p.is_file() and is_dockerfile(p))
+    files = [root / f for f in discover.example_files(root) if is_dockerfile(root / f)]
     return [DockerfilePlan(path, missing_sources(path)) for path in files]
 
 
 def compose_commands(root: Path) -> list[list[str]]:
     """``docker compose config`` command lines: each base file, alone and with each override."""
     commands = []
-    for folder in sorted({p.parent for p in (root / EXAMPLES).rglob("*compose*.y*ml")}):
+    composed = [root / f for f in discover.example_files(root) if COMPOSE_NAME.search(f)]
+    for folder in sorted({p.parent for p in composed}):
         bases = [folder / name for name in BASE_COMPOSE_FILES if (folder / name).is_file()]
         overrides = sorted(p for p in folder.iterdir() if OVERRIDE_COMPOSE.match(p.name))
         for base in bases[:1]:  # Compose itself reads only the first of these names

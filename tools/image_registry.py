@@ -115,7 +115,7 @@ def main(argv: list[str] | None = None, run: Runner = run_command, root: Path = 
     publish_parser.add_argument("--revision", default="unknown", help="the commit SHA")
     args = parser.parse_args(argv)
     try:
-        known = load_known_images(root / CONF)
+        known = load_known_images(root)
     except ConfigError as exc:
         print(f"image-registry: {exc}", file=sys.stderr)
         return 2

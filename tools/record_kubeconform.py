@@ -21,7 +21,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-import yaml
+from examplecheck import settings
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = ROOT / "tests" / "fixtures" / "kubernetes"
@@ -48,8 +48,7 @@ def inputs() -> list[Path]:
 
 
 def versions() -> list[str]:
-    config = yaml.safe_load((ROOT / "conf" / "versions.yaml").read_text("utf-8"))
-    return [str(v) for v in config["kubernetes"]]
+    return list(settings.data_of(ROOT, "versions")["kubernetes"])
 
 
 def built_version(binary: str) -> str | None:
@@ -68,8 +67,8 @@ def built_version(binary: str) -> str | None:
 
 
 def record(binary: str) -> dict:
-    from examplecheck.kubernetes import kubeconform
-    from examplecheck.kubernetes.schemas import ensure_cache, kubeconform_location
+    from examplecheck.kubernetes.engines import kubeconform
+    from examplecheck.kubernetes.engines.schemas import ensure_cache, kubeconform_location
 
     files = inputs()
     location = kubeconform_location(ensure_cache(versions(), ROOT))
@@ -99,7 +98,7 @@ def record(binary: str) -> dict:
 
 def comparable(report: list[dict]) -> list[tuple]:
     """A file's results with the error tree's leaves as a set: kubeconform's order varies."""
-    from examplecheck.kubernetes.kubeconform import parse_tree
+    from examplecheck.kubernetes.engines.kubeconform import parse_tree
 
     out = []
     for item in report:
@@ -132,7 +131,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--check", action="store_true", help="compare, do not write")
     args = parser.parse_args(argv)
     sys.path.insert(0, str(ROOT))
-    from examplecheck.kubernetes.kubeconform import find_binary
+    from examplecheck.kubernetes.engines.kubeconform import find_binary
 
     binary = find_binary()
     if binary is None:

@@ -1,13 +1,14 @@
 """One zip per example set, and one of all of ``examples/``, written into the built site.
 
-A set is what the checker groups (``example_state.check_unit_of``: a Helm chart, a folder, or
-the folders conf/sets.yaml merges) with one addition: a folder holding a ``Dockerfile`` is a
-build context, so its whole subtree (the Spring Boot project's ``src/``) is one set, like a
-chart. A folder's archive holds the folder with its subfolders. Entries keep their
-repository paths (``examples/kubernetes/workloads/deployment.yaml``): unzipped anywhere, the
-commands of the pages (``kubectl apply -f examples/...``) run unchanged from that folder, and
-several archives unzip into one tree. The bytes depend only on the files: sorted entries,
-fixed timestamps and modes. Build by-products are left out by ``list_example_files``.
+A set is what the checker groups (``examplecheck.discover.check_unit_of``: a Helm chart, a
+folder, or the folders conf/sets.yaml merges) with one addition: a folder holding a
+``Dockerfile`` is a build context, so its whole subtree (the Spring Boot project's ``src/``) is
+one set, like a chart. A folder's archive holds the folder with its subfolders. Entries keep
+their repository paths (``examples/kubernetes/workloads/deployment.yaml``): unzipped anywhere,
+the commands of the pages (``kubectl apply -f examples/...``) run unchanged from that folder,
+and several archives unzip into one tree. The bytes depend only on the files: sorted entries,
+fixed timestamps and modes. Build by-products are left out by
+``examplecheck.discover.example_files``.
 
 ``{example-archives}`` lists every archive on a page; ``archive_link`` gives the catalogue
 and the ``{example}`` lines a link to the archive of a file's set. Builders that ship no files
@@ -24,10 +25,7 @@ from pathlib import Path, PurePosixPath
 
 from docutils import nodes
 from example_state import (
-    EXAMPLES,
     ExampleState,
-    chart_root_of,
-    list_example_files,
     repo_root,
     state_of,
 )
@@ -38,6 +36,9 @@ from sphinx.environment import BuildEnvironment
 from sphinx.errors import ExtensionError
 from sphinx.util.docutils import SphinxDirective
 from sphinx.util.typing import ExtensionMetadata
+
+from examplecheck import discover
+from examplecheck.discover import EXAMPLES, chart_root_of
 
 ARCHIVE_DIR = "_downloads/sets"  # under the site root
 ALL_ARCHIVE = "_downloads/examples.zip"
@@ -130,7 +131,7 @@ def write_archives(outdir: Path, root: Path, sets: Mapping[str, list[str]]) -> l
         write_archive(dest, root, sets[set_name])
         written.append(dest)
     dest = outdir / ALL_ARCHIVE
-    write_archive(dest, root, list_example_files(root))
+    write_archive(dest, root, discover.example_files(root))
     written.append(dest)
     return written
 

@@ -1,23 +1,30 @@
 """What a reader sees about an example's checks: a compact badge and a warnings admonition.
 
-The badge turns the checker's ``checked_by`` labels into Korean parts such as
-"검사 통과 · 쿠버네티스 1.33–1.37 스키마(엄격) · yamllint", each with a one-sentence
-tooltip saying what the check did. A check the checker reports as not done offline (a CRD's
-spec schema, conf/crds.yaml) never counts as passed: the badge says where it is done instead.
+The badge turns the checker's ``checked_by`` records (examplecheck.findings.Check: the tool,
+the Kubernetes versions, strict or not, done offline or not) into Korean parts such as
+"검사 통과 · 쿠버네티스 1.33–1.37 스키마(엄격) · yamllint", each with a one-sentence tooltip
+saying what the check did. A check the checker reports as not done offline (a custom
+resource's spec schema, conf/crds.yaml) never counts as passed: the badge says where it is
+done instead. Warnings cite their rule, linked to its entry on the rule page, with the rule's
+own remediation (examplecheck.catalogue).
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
 from docutils import nodes
+from rule_catalogue import inline_code, rule_reference_node
 
-# Where the checks the offline checker leaves out are done (.github/workflows/ci.yml).
-CLUSTER_JOB = (
-    "CI의 클러스터 작업(.github/workflows/ci.yml의 cluster)이 kind 클러스터에 Gateway API CRD를 "
-    "설치하고 kubectl apply --dry-run=server로 API 서버의 검사를 받습니다."
+from examplecheck import catalogue
+from examplecheck.findings import Check
+
+# Where the checks the offline checker leaves out are made (noxfile.py, .github/workflows/ci.yml).
+SERVER_CHECK = (
+    "기본 검사 실행(nox)의 apiserver 세션이 게이트웨이 API CRD를 설치한 실제 kube-apiserver에 "
+    "kubectl apply --dry-run=server로 적용해 spec 스키마와 CEL 규칙을 검사합니다. CI의 클러스터 "
+    "작업도 kind 클러스터에 같은 방법으로 적용합니다."
 )
 
 
@@ -47,23 +54,28 @@ class Badge:
         return " ".join(p.title for p in (self.head, *self.parts))
 
 
-def _schema(match: re.Match[str]) -> Part:
-    span, strict = match["span"].strip(), bool(match["strict"])
+def _span(versions: tuple[str, ...]) -> str:
+    if not versions:
+        return ""
+    return versions[0] if len(versions) == 1 else f"{versions[0]}–{versions[-1]}"
+
+
+def _schema(check: Check) -> Part:
+    span = _span(check.versions)
     engine = (
         "kubeconform"
-        if (match["tool"] or "").lower() == "kubeconform"
+        if check.tool == "kubeconform"
         else "kubeconform과 같은 스키마 파일을 쓰는 내부 검사 엔진"
     )
-    strictly = " 엄격 모드라 스키마에 없는 필드도 오류로 봅니다." if strict else ""
+    strictly = " 엄격 모드라 스키마에 없는 필드도 오류로 봅니다." if check.strict else ""
     return Part(
-        f"쿠버네티스 {span} 스키마{'(엄격)' if strict else ''}",
+        f"쿠버네티스 {span} 스키마{'(엄격)' if check.strict else ''}",
         f"{engine}로 쿠버네티스 {span}의 모든 버전 API 스키마에 맞는지 검사했습니다.{strictly}",
     )
 
 
-def _metadata(match: re.Match[str]) -> Part:
-    versions_in = re.search(rf"Kubernetes\s+{_SPAN}", match.string)
-    span = versions_in["span"].strip() if versions_in else ""
+def _metadata(check: Check) -> Part:
+    span = _span(check.versions)
     versions = f"쿠버네티스 {span} " if span else ""
     return Part(
         f"{versions}메타데이터 스키마",
@@ -72,138 +84,101 @@ def _metadata(match: re.Match[str]) -> Part:
 
 
 def _fixed(text: str, title: str, *, shown: bool = True, skipped: bool = False) -> Callable:
-    return lambda _match: Part(text, title, shown, skipped)
+    return lambda _check: Part(text, title, shown, skipped)
 
 
-_SPAN = r"(?P<span>[\d.]+(?:\s*[–,-]\s*[\d.]+)*)"
-# Checker label → the badge's part, in the order the badge lists them: versions first,
-# linters after, what was not checked last. The first matching rule wins.
-_LABEL_RULES: list[tuple[re.Pattern[str], Callable[[re.Match[str]], Part]]] = [
-    (
-        re.compile(r"not\b.*\bchecked|CRD\b.*\bskipped", re.I),
-        _fixed(
-            "CRD 명세 스키마는 CI 클러스터 작업에서 검사",
-            "이 파일의 사용자 정의 리소스(CRD) 종류는 스키마를 담은 패키지가 없어 오프라인으로 "
-            "spec 스키마를 검사하지 않았습니다(conf/crds.yaml). " + CLUSTER_JOB,
-            skipped=True,
-        ),
+_NOT_DONE = _fixed(
+    "CRD 명세 스키마는 실제 API 서버 검사에서 확인",
+    "이 파일의 사용자 정의 리소스(CRD) 종류는 스키마를 담은 오프라인 패키지가 없어 검사기가 spec "
+    "스키마를 검사하지 않았습니다(conf/crds.yaml). " + SERVER_CHECK,
+    skipped=True,
+)
+_COMPOSE = _fixed(
+    "Docker Compose 구성 검사",
+    "실제 Docker Compose v2(docker-compose config)가 프로필을 모두 켠 경우와 모두 끈 경우로 "
+    "파일을 읽어 키, 형식, 변수, 참조를 검사했고, 빌드 컨텍스트와 바인드 마운트 원본이 있는지도 "
+    "확인했습니다.",
+)
+_HELM_RENDER = _fixed(
+    "helm template 렌더링", "차트를 helm template으로 렌더링해 나온 매니페스트를 검사했습니다."
+)
+_KUSTOMIZE = _fixed(
+    "kustomize build 렌더링",
+    "kustomize build로 렌더링해 나온 매니페스트를 쿠버네티스 규칙으로 검사했습니다.",
+)
+# Check.tool → the badge's part, in the order the badge lists them: versions first, linters
+# after, what was not checked last.
+_PARTS: dict[str, Callable[[Check], Part]] = {
+    "kubeconform": _schema,
+    "kubernetes-schema": _schema,
+    "kubernetes-api": _fixed(
+        "API 서버 규칙",
+        "셀렉터와 레이블, 이름 형식, base64 값처럼 API 서버가 거부하는 규칙을 검사했습니다.",
+        shown=False,
     ),
-    (
-        # not the custom resources' metadata-only label, the next rule's
-        re.compile(
-            rf"^(?!.*metadata only)(?P<tool>[\w-]+)?\s*\(?Kubernetes\s+{_SPAN}"
-            r"(?P<strict>,?\s*strict)?",
-            re.I,
-        ),
-        _schema,
+    "kubernetes-set": _fixed(
+        "예제 묶음 참조",
+        "같은 예제 묶음 안의 참조(서비스 셀렉터, 인그레스 백엔드, 컨피그맵 키 등)가 맞는지 "
+        "검사했습니다.",
+        shown=False,
     ),
-    (re.compile(r"metadata only", re.I), _metadata),
-    (
-        re.compile(r"^kubernetes-api$", re.I),
-        _fixed(
-            "API 서버 규칙",
-            "셀렉터와 레이블, 이름 형식, base64 값처럼 API 서버가 거부하는 규칙을 검사했습니다.",
-            shown=False,
-        ),
+    "docker-compose": _COMPOSE,
+    "buildkit-parser": _fixed(
+        "BuildKit 파서", "docker build가 쓰는 BuildKit 파서로 Dockerfile 문법을 검사했습니다."
     ),
-    (
-        re.compile(r"^kubernetes-set$", re.I),
-        _fixed(
-            "예제 묶음 참조",
-            "같은 예제 묶음 안의 참조(서비스 셀렉터, 인그레스 백엔드, 컨피그맵 키 등)가 "
-            "맞는지 검사했습니다.",
-            shown=False,
-        ),
+    "hadolint": _fixed(
+        "hadolint", "hadolint로 Dockerfile 작성 규칙과 RUN 명령의 셸 코드를 검사했습니다."
     ),
-    (
-        re.compile(r"compose", re.I),
-        _fixed(
-            "Docker Compose 구성 검사",
-            "실제 Docker Compose v2(docker-compose config)가 프로필을 모두 켠 경우와 "
-            "모두 끈 경우로 파일을 읽어 키, 형식, 변수, 참조를 검사했고, 빌드 컨텍스트와 "
-            "바인드 마운트 원본이 있는지도 확인했습니다.",
-        ),
+    "helm-render": _HELM_RENDER,
+    "helm-lint": _fixed("helm lint", "helm lint(엄격 모드)로 차트를 검사했습니다."),
+    "kustomize": _KUSTOMIZE,
+    "kubectl kustomize": _KUSTOMIZE,
+    "shellcheck": _fixed("ShellCheck", "ShellCheck로 셸 코드를 검사했습니다."),
+    "cli-help": _fixed(
+        "명령 대조",
+        "명령의 하위 명령과 플래그를 설치된 CLI의 --help와 대조했습니다.",
+        shown=False,
     ),
-    (
-        re.compile(r"buildkit|dockerfile", re.I),
-        _fixed(
-            "BuildKit 파서", "docker build가 쓰는 BuildKit 파서로 Dockerfile 문법을 검사했습니다."
-        ),
+    "python-compile": _fixed("Python 문법", "Python 컴파일러로 문법을 검사했습니다."),
+    "json": _fixed("JSON 문법", "JSON 문법을 검사했습니다."),
+    "yamllint": _fixed(
+        "yamllint", "yamllint로 YAML 문법과 형식(conf/yamllint.yaml)을 검사했습니다."
     ),
-    (
-        re.compile(r"hadolint", re.I),
-        _fixed("hadolint", "hadolint로 Dockerfile 작성 규칙과 RUN 명령의 셸 코드를 검사했습니다."),
-    ),
-    (
-        re.compile(r"helm-render|helm template", re.I),
-        _fixed(
-            "helm template 렌더링",
-            "차트를 helm template으로 렌더링해 나온 매니페스트를 검사했습니다.",
-        ),
-    ),
-    (
-        re.compile(r"helm-lint|helm lint", re.I),
-        _fixed("helm lint", "helm lint(엄격 모드)로 차트를 검사했습니다."),
-    ),
-    (re.compile(r"shellcheck", re.I), _fixed("ShellCheck", "ShellCheck로 셸 코드를 검사했습니다.")),
-    (
-        re.compile(r"python", re.I),
-        _fixed("Python 문법", "Python 컴파일러로 문법을 검사했습니다."),
-    ),
-    (re.compile(r"ruff", re.I), _fixed("ruff", "ruff로 Python 코드를 검사했습니다.")),
-    (re.compile(r"^json$", re.I), _fixed("JSON 문법", "JSON 문법을 검사했습니다.")),
-    (
-        re.compile(r"yamllint", re.I),
-        _fixed("yamllint", "yamllint로 YAML 문법과 형식(conf/yamllint.yaml)을 검사했습니다."),
-    ),
-]
-
-_HANGUL = re.compile(r"[가-힣]")
-
-# Korean advice for the warnings writers meet most; the rule id is always shown as well.
-_ADVICE: list[tuple[re.Pattern[str], str]] = [
-    (
-        re.compile(r"latest|DL3007|DL3006", re.I),
-        "이미지 태그를 :latest 대신 고정된 버전으로 씁니다.",
-    ),
-    (
-        re.compile(r"limit", re.I),
-        "컨테이너마다 resources.limits를 정해 노드의 자원을 보호합니다.",
-    ),
-    (
-        re.compile(r"root|DL3002|run-as", re.I),
-        "컨테이너를 root가 아닌 사용자로 실행합니다.",
-    ),
-    (
-        re.compile(r"probe", re.I),
-        "준비성·활성 프로브를 두어 트래픽과 재시작을 쿠버네티스에 맡깁니다.",
-    ),
-]
+}
+_ORDER = {tool: rank for rank, tool in enumerate(_PARTS)}
 
 
-def _part(label: str) -> tuple[int, Part]:
-    """(position on the badge, part) of one checker label; unknown labels go last, as they are."""
-    for rank, (pattern, make) in enumerate(_LABEL_RULES):
-        match = pattern.search(label)
-        if match:
-            part = make(match)
-            # skipped checks after everything that ran
-            return (len(_LABEL_RULES) + 1 if part.skipped else rank), part
-    return len(_LABEL_RULES), Part(label, f"{label}(으)로 검사했습니다.")
+def _part(check: Check) -> tuple[int, Part]:
+    """(position on the badge, part) of one check; a tool the site does not know goes last
+    under its own name (tests/test_example_badges.py keeps every tool of the checker known)."""
+    if not check.done:
+        return len(_ORDER) + 1, _NOT_DONE(check)
+    make = _METADATA if check.scope == "metadata" else _PARTS.get(check.tool)
+    if make is None:
+        return len(_ORDER), Part(check.tool, f"{check.tool}(으)로 검사했습니다.")
+    return _ORDER.get(check.tool, len(_ORDER)), make(check)
 
 
-def parts_of(labels: list[str]) -> list[Part]:
+_METADATA = _metadata
+
+
+def parts_of(checks: list[Check]) -> list[Part]:
     """The badge's parts for the checks: version claim first, each said once."""
     out: list[Part] = []
-    for _rank, part in sorted((_part(label) for label in labels), key=lambda p: p[0]):
+    for _rank, part in sorted((_part(check) for check in checks), key=lambda p: p[0]):
         if part.text not in (p.text for p in out):
             out.append(part)
     return out
 
 
-def compact_labels(labels: list[str]) -> list[str]:
-    """The texts the badge line shows for these labels."""
-    return [p.text for p in parts_of(labels) if p.shown]
+def known_tools() -> frozenset[str]:
+    """The checker's tools the badge has Korean words for."""
+    return frozenset(_PARTS)
+
+
+def compact_labels(checks: list[Check]) -> list[str]:
+    """The texts the badge line shows for these checks."""
+    return [p.text for p in parts_of(checks) if p.shown]
 
 
 def _head(state, path: str, parts: list[Part], errors: int) -> tuple[Part, tuple[str, ...]]:
@@ -258,14 +233,10 @@ def status_text(state, path: str) -> str:
     return badge(state, path).text
 
 
-def advice_for(rule: str, message: str) -> str | None:
-    """Korean advice for a tool's English message; a Korean message already says what to do."""
-    if _HANGUL.search(message):
-        return None
-    for pattern, advice in _ADVICE:
-        if pattern.search(rule) or pattern.search(message):
-            return advice
-    return None
+def advice_for(rule: str) -> str | None:
+    """Korean advice for a finding: its rule's remediation, unless its message says it."""
+    found = catalogue.lookup(rule)
+    return found.fix_ko if found and not found.message_says_fix else None
 
 
 def _where(line: int, excerpt, anchor: str | None) -> list[nodes.Node]:
@@ -299,12 +270,13 @@ def warnings_admonition(
     items = nodes.bullet_list()
     for finding in warned:
         item = nodes.paragraph()
-        item += nodes.literal(finding.rule, finding.rule)
+        item += rule_reference_node(finding.rule)
         item.extend(_where(finding.line, excerpt, anchor))
         item += nodes.Text(f": {finding.message}")
-        advice = advice_for(finding.rule, finding.message)
+        advice = advice_for(finding.rule)
         if advice:
-            item += nodes.Text(f" — {advice}")
+            item += nodes.Text(" — ")
+            item.extend(inline_code(advice))
         items += nodes.list_item("", item)
     admonition += items
     return admonition

@@ -16,13 +16,10 @@ from __future__ import annotations
 import hashlib
 import importlib
 from collections.abc import Callable, Iterable
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 
-import yaml
 from example_state import (
     UnitResult,
-    check_unit_of,
-    list_example_files,
     merge_info,
     purge_doc,
     repo_root,
@@ -34,6 +31,9 @@ from sphinx.environment import BuildEnvironment
 from sphinx.errors import ExtensionError
 from sphinx.util import logging
 from sphinx.util.typing import ExtensionMetadata
+
+from examplecheck import discover
+from examplecheck.settings import ConfigError
 
 logger = logging.getLogger(__name__)
 
@@ -59,21 +59,6 @@ def _conf_fingerprint(root: Path) -> str:
     return sha.hexdigest()
 
 
-def _set_groups(root: Path) -> dict[str, str]:
-    """Folder → set name from conf/sets.yaml ``groups`` (a bad file is the checker's to report)."""
-    try:
-        data = yaml.safe_load((root / "conf" / "sets.yaml").read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError):
-        return {}
-    groups = data.get("groups") if isinstance(data, dict) else None
-    mapping = {}
-    for group in groups if isinstance(groups, list) else []:
-        if isinstance(group, dict) and isinstance(group.get("folders"), list):
-            for folder in group["folders"]:
-                mapping[PurePosixPath(str(folder)).as_posix()] = str(group.get("name"))
-    return mapping
-
-
 def load_checker(dotted: str) -> Check:
     """``module:function`` → the function; a clear build error when it cannot be imported."""
     module_name, _, attr = dotted.partition(":")
@@ -89,12 +74,16 @@ def refresh_checks(
     """``env-get-outdated``: re-check changed units; return pages whose badges changed."""
     state = state_of(env)
     root = repo_root(app.config, app.srcdir)
-    files = list_example_files(root)
+    files = discover.example_files(root)
     before = {path: status_signature(state, path) for path in state.example_files}
     salt = _conf_fingerprint(root)
 
-    groups = _set_groups(root)
-    unit_of = {path: check_unit_of(path, files, groups) for path in files}
+    try:
+        groups = discover.set_groups(root)
+    except ConfigError as exc:  # the checker says the same, and the build must fail
+        logger.warning("%s", exc, type="example", subtype="checker")
+        groups = {}
+    unit_of = {path: discover.check_unit_of(path, files, groups) for path in files}
     grouped: dict[str, list[str]] = {}
     for path in files:
         grouped.setdefault(unit_of[path], []).append(path)

@@ -19,13 +19,15 @@ import example_badges
 import example_excerpt
 from docutils import nodes
 from docutils.parsers.rst import directives
-from example_state import EXAMPLES, note_refusal, note_usage, repo_root, state_of
+from example_state import note_refusal, note_usage, repo_root, state_of
 from site_files import site_file
 from sphinx import addnodes
 from sphinx.application import Sphinx
 from sphinx.directives.code import LiteralInclude
 from sphinx.util.docutils import SphinxDirective
 from sphinx.util.typing import ExtensionMetadata
+
+from examplecheck.discover import EXAMPLES
 
 _LANGUAGE_BY_NAME = {
     "Dockerfile": "dockerfile",
@@ -207,6 +209,7 @@ def _full_size_link(docname: str, name: str) -> nodes.paragraph:
 
 def setup(app: Sphinx) -> ExtensionMetadata:
     app.setup_extension("example_checks")
+    app.setup_extension("rule_catalogue")  # warnings link their rules to the rule page
     app.setup_extension("example_archives")
     app.setup_extension("example_refusals")
     app.setup_extension("inline_code_refusal")

@@ -6,19 +6,15 @@ found while reading pages. Paths are repository-relative POSIX strings ("example
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 
 from sphinx.application import Sphinx
 from sphinx.config import Config
 from sphinx.environment import BuildEnvironment
 
-EXAMPLES = "examples"
-# Build by-products of running an example, never examples themselves.
-_SKIPPED_DIRS = frozenset({"__pycache__", ".pytest_cache"})
-_SKIPPED_SUFFIXES = frozenset({".pyc"})
+from examplecheck.discover import chart_root_of
 
 
 @dataclass
@@ -28,7 +24,7 @@ class UnitResult:
     digest: str
     findings: list = field(default_factory=list)  # examplecheck.findings.Finding
     files: dict[str, str] = field(default_factory=dict)
-    checked_by: dict[str, list[str]] = field(default_factory=dict)
+    checked_by: dict[str, list] = field(default_factory=dict)  # examplecheck.findings.Check
 
 
 @dataclass
@@ -50,7 +46,7 @@ class ExampleState:
     refusals: dict[str, list[Refusal]] = field(default_factory=dict)
     catalogue_docs: set[str] = field(default_factory=set)
     example_files: list[str] = field(default_factory=list)
-    # example path -> the unit it was checked in (see check_unit_of)
+    # example path -> the unit it was checked in (examplecheck.discover.check_unit_of)
     unit_of: dict[str, str] = field(default_factory=dict)
     catalogue_fingerprint: str = ""
 
@@ -66,7 +62,7 @@ class ExampleState:
         unit = self.units.get(self.unit_of.get(path, ""))
         return unit.files.get(path, "") if unit else ""
 
-    def checked_by(self, path: str) -> list[str]:
+    def checked_by(self, path: str) -> list:
         unit = self.units.get(self.unit_of.get(path, ""))
         return list(unit.checked_by.get(path, [])) if unit else []
 
@@ -101,45 +97,9 @@ def repo_root(config: Config, srcdir: str | Path) -> Path:
     return Path(configured) if configured else Path(srcdir).parent
 
 
-def list_example_files(root: Path) -> list[str]:
-    """Every file under ``root/examples`` as a repo-relative POSIX path, sorted."""
-    found = []
-    base = root / EXAMPLES
-    for folder, dirnames, filenames in os.walk(base):
-        dirnames[:] = sorted(d for d in dirnames if d not in _SKIPPED_DIRS)
-        for name in sorted(filenames):
-            file = Path(folder) / name
-            if file.suffix in _SKIPPED_SUFFIXES:
-                continue
-            found.append(PurePosixPath(file.relative_to(root)).as_posix())
-    return sorted(found)
-
-
-def chart_root_of(path: str, example_files: Iterable[str]) -> str | None:
-    """The Helm chart folder ``path`` belongs to (nearest folder with a Chart.yaml), if any."""
-    files = set(example_files)
-    for parent in PurePosixPath(path).parents:
-        if (parent / "Chart.yaml").as_posix() in files:
-            return parent.as_posix()
-    return None
-
-
 def chart_or_file(path: str, example_files: Iterable[str]) -> str:
     """A Helm chart is one example (its templates need its values); any other file is one."""
     return chart_root_of(path, example_files) or path
-
-
-def check_unit_of(path: str, example_files: Iterable[str], set_groups: dict[str, str]) -> str:
-    """What is checked together: the chart, else the checker's example set of the file.
-
-    The checker's cross-file rules (a Service must select a pod template of its set, ...)
-    work on a set: the file's folder, or the group conf/sets.yaml merges it into.
-    """
-    chart = chart_root_of(path, example_files)
-    if chart:
-        return chart
-    folder = PurePosixPath(path).parent.as_posix()
-    return set_groups.get(folder, folder)
 
 
 def status_signature(state: ExampleState, path: str) -> tuple:

@@ -6,11 +6,38 @@ import re
 from collections.abc import Sequence
 
 from ..findings import Finding, Severity
+from ..rules import RuleSet
 from ..yamlload import YamlDocument
 from .client import Answer
 
-RULE_REJECTED = "k8s-apiserver"
-RULE_WARNING = "k8s-apiserver-warning"
+APISERVER = RuleSet(
+    "kube-apiserver",
+    applies_to=("kubernetes",),
+    title_ko="실제 API 서버(nox -s apiserver)",
+    title_en="The real API server (nox -s apiserver)",
+)
+RULE_REJECTED = APISERVER.rule(
+    "k8s-apiserver",
+    ko="`nox -s apiserver`에서 실제 kube-apiserver가 객체를 거부했습니다. 메시지에 서버가 말한 "
+    "필드와 "
+    "이유가 있습니다.",
+    en="The real kube-apiserver (nox -s apiserver) refused the object; the message has the field "
+    "and the reason the server gave.",
+    fix_ko="메시지의 필드를 고칩니다. 검사기가 놓친 규칙이면 "
+    "`examplecheck/kubernetes/rules/apirules.py`에 "
+    "규칙을, `tests/mutation/operators.py`에 돌연변이 연산자를 추가합니다.",
+    fix_en="Fix the field; if the offline checker missed it, add an API rule and a mutation "
+    "operator.",
+)
+RULE_WARNING = APISERVER.rule(
+    "k8s-apiserver-warning",
+    severity=Severity.WARNING,
+    ko="실제 kube-apiserver가 객체를 받아들이면서 경고했습니다(지원 중단 예정 필드 …).",
+    en="The real kube-apiserver accepted the object with a warning (a field about to be "
+    "deprecated ...).",
+    fix_ko="경고가 말하는 대로 고칩니다.",
+    fix_en="Do what the warning says.",
+)
 _INDEX = re.compile(r"\[([^\]]*)\]")
 
 JsonPath = tuple[str | int, ...]
@@ -78,9 +105,9 @@ def findings_for(
             line, column = _where(document, where, field)
             said = (f"{field}: " if field else "") + (cause.message if cause else answer.message)
             message = f"the API server rejects {label}{reason}: {said}"
-            found.append(Finding(path, line, column, Severity.ERROR, RULE_REJECTED, tool, message))
+            found.append(RULE_REJECTED.finding(path, line, column, message, tool=tool))
     for warning in answer.warnings:
         line, column = _where(document, where, "")
         message = f"the API server warns of {label}: {warning}"
-        found.append(Finding(path, line, column, Severity.WARNING, RULE_WARNING, tool, message))
+        found.append(RULE_WARNING.finding(path, line, column, message, tool=tool))
     return found

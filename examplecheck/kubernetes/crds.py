@@ -11,14 +11,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..conffile import load_mapping, mapping_entries, strings
+from .. import settings
+from ..findings import Check
 
-CONFIG = Path("conf") / "crds.yaml"
-NOT_CHECKED_LABEL = "not schema-checked offline (CRD)"
-
-
-class CrdConfigError(Exception):
-    """conf/crds.yaml is malformed."""
+# A declared custom resource's spec: no offline schema; the real API server checks it.
+SPEC_NOT_CHECKED = Check("crd-spec-schema", scope="spec", done=False, where="nox -s apiserver")
 
 
 @dataclass(frozen=True)
@@ -30,24 +27,13 @@ class CustomResource:
 
 
 def load_custom_resources(root: Path) -> dict[tuple[str, str], CustomResource]:
-    """(group, kind) -> declaration; an absent file declares nothing."""
-    path = root / CONFIG
-    if not path.is_file():
-        return {}
-    document = load_mapping(path, str(CONFIG), CrdConfigError)
+    """(group, kind) -> declaration from conf/crds.yaml (its shape: conf/schemas/crds.schema
+    .json); an absent file declares nothing."""
     table: dict[tuple[str, str], CustomResource] = {}
-    for line, entry in mapping_entries(document, "custom_resources", CrdConfigError):
-        group, reason = entry.get("group"), str(entry.get("reason", "")).strip()
-        if not isinstance(group, str) or not group or not reason:
-            raise CrdConfigError(f"{CONFIG}:{line}: every entry needs a group and a reason")
-        if entry.get("schema_checked", False):
-            raise CrdConfigError(
-                f"{CONFIG}:{line}: {group} claims schema_checked, but no CRD schema is wired in"
-            )
-        if not strings(entry.get("kinds") or []):
-            raise CrdConfigError(f"{CONFIG}:{line}: `kinds` must be a list of kind names")
-        for kind in entry.get("kinds") or []:
-            table[(group, kind)] = CustomResource(group, kind, False, reason)
+    for entry in settings.data_of(root, "crds").get("custom_resources") or []:
+        reason = " ".join(entry["reason"].split())
+        for kind in entry["kinds"]:
+            table[(entry["group"], kind)] = CustomResource(entry["group"], kind, False, reason)
     return table
 
 

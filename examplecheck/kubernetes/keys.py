@@ -11,10 +11,10 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
-from ..findings import Finding, Severity
+from ..findings import Finding
 from ..yamlload import YamlDocument
+from .engines.violations import RULE_NULL_KEY
 
-RULE_NULL_KEY = "k8s-null-key"
 _NULL_SPELLINGS = ("~", "null", "Null", "NULL", "")
 
 
@@ -71,4 +71,4 @@ def _null_key_finding(document: YamlDocument, path: tuple[str | int, ...], tool:
         "a null key (~ or an empty key): kubectl cannot turn this object into JSON "
         "(unsupported map key), so nothing else in it was checked"
     )
-    return Finding(document.path, line, column, Severity.ERROR, RULE_NULL_KEY, tool, message)
+    return RULE_NULL_KEY.finding(document.path, line, column, message, tool=tool)

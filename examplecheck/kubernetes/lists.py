@@ -9,12 +9,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from ..findings import Finding, Severity
+from ..findings import Finding
 from ..yamlload import YamlDocument
+from .engines.violations import RULE_LIST_ITEMS, RULE_NOT_A_RESOURCE
 from .objects import kind_of
-from .violations import RULE_NOT_A_RESOURCE
-
-RULE_LIST_ITEMS = "k8s-list-items"
 
 
 @dataclass
@@ -51,9 +49,8 @@ def expand_lists(
             line, column = document.locate([], "items" if "items" in document.data else None)
             message = "a List needs `items:`, a list of objects (kubectl applies each one)"
             findings.append(
-                Finding(document.path, line, column, Severity.ERROR, RULE_LIST_ITEMS, tool,
-                        message)
-            )  # fmt: skip
+                RULE_LIST_ITEMS.finding(document.path, line, column, message, tool=tool)
+            )
             continue
         width, offset = list_width(document.data), 0
         for number, item in enumerate(items):
@@ -68,8 +65,7 @@ def expand_lists(
             else:
                 message = f"item {number + 1} of the List is not a mapping: not a Kubernetes object"
                 findings.append(
-                    Finding(document.path, line, column, Severity.ERROR, RULE_NOT_A_RESOURCE,
-                            tool, message)
-                )  # fmt: skip
+                    RULE_NOT_A_RESOURCE.finding(document.path, line, column, message, tool=tool)
+                )
             offset += 1
     return expanded, findings

@@ -15,7 +15,7 @@ from dataclasses import dataclass, replace
 
 import yaml
 
-from examplecheck.kubernetes.apirules import name_problem
+from examplecheck.kubernetes.rules.names import name_problem
 
 from .yamltext import (
     Entry,
