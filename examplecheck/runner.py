@@ -178,7 +178,7 @@ class _Run:
         self.referenced |= _text_references(example, text)
         if example.kind == KUBERNETES:
             self._kubernetes_file(example)
-        elif example.kind == KUSTOMIZATION:
+        elif example.kind == KUSTOMIZATION and example.documents:  # unreadable: yaml-syntax
             self.kustomizations.append(example)
         elif example.kind == COMPOSE and example.documents:
             findings, files = docker_compose.check(

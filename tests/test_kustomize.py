@@ -86,6 +86,15 @@ def test_a_missing_resource_fails_the_build_at_its_line(tmp_path):
     }
 
 
+@needs_kustomize
+def test_a_kustomization_that_is_not_yaml_is_a_syntax_finding_not_a_crash(tmp_path):
+    folder = _copy(tmp_path, "overlays/prod/kustomization.yaml", "resources:", "resources: [")
+    report = check_paths([folder], root=ROOT, kubernetes_versions=VERSIONS)
+    broken = (folder / "overlays/prod/kustomization.yaml").as_posix()
+    assert any(e.path == broken and e.rule == "yaml-syntax" for e in _errors(report))
+    assert not [e for e in _errors(report) if e.rule == "checker-crash"]
+
+
 def test_without_kustomize_the_run_says_so(monkeypatch):
     monkeypatch.setattr(kustomize, "find_binary", lambda: None)
     monkeypatch.delenv("CI", raising=False)
