@@ -393,10 +393,12 @@ class _Run:
         checker: KubernetesChecker,
         documents: list[YamlDocument],
         rendered: dict[str, helm_chart.RenderedTemplate],
+        one_set: str | None = None,
     ) -> list[Finding]:
+        extra = {"one_set": one_set} if one_set else {}
         try:
             result = checker(
-                documents, versions=list(self.config.kubernetes_versions), root=self.root
+                documents, versions=list(self.config.kubernetes_versions), root=self.root, **extra
             )
         except CheckerCouldNotRun:
             raise
@@ -467,7 +469,10 @@ class _Run:
             self._ran(example.display, self.kustomize.label)
             if not render.documents:
                 continue
-            found = self._kubernetes_findings(checker, render.documents, {})
+            # What `kubectl apply -k` sends together is one set: an overlay's PDB selects the
+            # base's pods although their files sit in different folders.
+            folder = example.display.rpartition("/")[0] or "."
+            found = self._kubernetes_findings(checker, render.documents, {}, one_set=folder)
             moved = [kustomize.remap(f, render) for f in found]
             self.report.findings.extend(helm_chart.tagged(moved, render.label, seen))
 
