@@ -22,7 +22,8 @@ ROOT = Path(__file__).resolve().parents[1]
 # Latin words a badge may show: tool and product names, never English prose or jargon.
 NAMES = frozenset(
     {"BuildKit", "Docker", "hadolint", "yamllint", "ShellCheck", "Compose", "Specification", "helm",
-     "template", "lint", "Python", "ruff", "JSON", "CRD", "CI", "kubeconform", "Dockerfile"}
+     "template", "lint", "Python", "ruff", "JSON", "CRD", "CI", "kubeconform", "Dockerfile",
+     "Kustomize"}
 )  # fmt: skip
 PASSED = ("통과", "검증됨")
 

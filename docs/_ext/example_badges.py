@@ -135,6 +135,13 @@ _LABEL_RULES: list[tuple[re.Pattern[str], Callable[[re.Match[str]], Part]]] = [
         _fixed("hadolint", "hadolint로 Dockerfile 작성 규칙과 RUN 명령의 셸 코드를 검사했습니다."),
     ),
     (
+        re.compile(r"kustomize", re.I),
+        _fixed(
+            "Kustomize 렌더링",
+            "실제 Kustomize로 렌더링한 결과를 다른 매니페스트와 같은 규칙으로 검사했습니다.",
+        ),
+    ),
+    (
         re.compile(r"helm-render|helm template", re.I),
         _fixed(
             "helm template 렌더링",
