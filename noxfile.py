@@ -30,6 +30,9 @@ GO_TOOLS = {
     # the pages' helm commands against `helm --help` (cli_flags), the page's `helm template`
     # against the SDK render; about 2 minutes to build once on 2 cores, then cached
     "helm": "helm.sh/helm/v4/cmd/helm@v4.3.2",
+    # the pages' `docker buildx` commands against its --help where docker has no buildx plugin
+    # (cli_flags runs it standalone); about 3 minutes to build once on 2 cores, then cached
+    "buildx": "github.com/docker/buildx/cmd/buildx@v0.38.2",
 }
 GO_FALLBACK = Path("/usr/local/go/bin/go")  # where Go's own archive installs, often off PATH
 
@@ -64,7 +67,7 @@ def _install_go_tools(session: nox.Session, *names: str) -> None:
 def validate(session: nox.Session) -> None:
     """Check every file under examples/ (kubeconform or the in-process engine, hadolint, ...)."""
     _install(session)
-    _install_go_tools(session, "kubeconform", "kustomize", "helm")
+    _install_go_tools(session, "kubeconform", "kustomize", "helm", "buildx")
     session.run("python", "-m", "examplecheck", *session.posargs)
 
 
@@ -72,7 +75,7 @@ def validate(session: nox.Session) -> None:
 def tests(session: nox.Session) -> None:
     """Run the test suite with pytest."""
     _install(session)
-    _install_go_tools(session, "kubeconform", "kustomize", "helm")  # real-binary tests need them
+    _install_go_tools(session, "kubeconform", "kustomize", "helm", "buildx")  # real-binary tests
     # The browser suite tests the built site, the apiserver suite a running server: each is
     # its own session (nox -s browser, nox -s apiserver).
     session.run(

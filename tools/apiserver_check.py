@@ -12,8 +12,9 @@ values file, a kustomization rendered), as on the pages:
    findings on the line of the field they name (rule ``k8s-apiserver``), its warnings
    warning findings (``k8s-apiserver-warning``); a Service is then created for real in a
    throwaway namespace and deleted, because only a real create checks its node ports;
-3. the reader's own command runs: ``kubectl apply --dry-run=server -f <files>``; a rejection
-   the REST pass did not explain becomes a finding too;
+3. the reader's own command runs: ``kubectl apply --dry-run=server -f <files>`` (``-k
+   <folder>`` for a kustomization); a rejection the REST pass did not explain becomes a
+   finding too;
 4. the objects of step 1 other than namespaces and CRDs are deleted again.
 
 Exit status: 0 every set accepted, 1 findings, 2 the check could not run (no Go, a build
@@ -188,7 +189,7 @@ class ServerCheck:
                 if answer.accepted and item.obj.get("kind") in DRY_RUN_HIDES:
                     answer = self.client.create_in_throwaway(item.obj)
                 result.findings += self.findings(answer, item)
-            done = self.kubectl.apply(files, dry_run=True)
+            done = self.kubectl.apply_set(example_set, files, dry_run=True)
             result.kubectl_ok = done.returncode == 0
             result.kubectl_output = (done.stdout + done.stderr).strip()
             explained = any(f.severity is Severity.ERROR for f in result.findings)

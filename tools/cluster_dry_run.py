@@ -227,6 +227,16 @@ class Cluster:
             command += ["-f", str(file)]
         return self.run(command)
 
+    def apply_set(
+        self, example_set: ExampleSet, files: list[Path], *, dry_run: bool
+    ) -> subprocess.CompletedProcess:
+        """The reader's own command: ``kubectl apply -k <folder>`` for a kustomization (as the
+        pages say), ``-f`` with the files (or the rendered chart) otherwise."""
+        if example_set.source != "kustomize":
+            return self.apply(files, dry_run=dry_run)
+        command = [self.kubectl, "apply", *(["--dry-run=server"] if dry_run else [])]
+        return self.run([*command, "-k", str(example_set.files[0])])
+
     def check(self, example_set: ExampleSet, root: Path) -> Outcome:
         with tempfile.TemporaryDirectory(prefix="dry-run-") as tmp:
             workdir = Path(tmp)
@@ -260,8 +270,9 @@ class Cluster:
                         self.run(
                             [self.kubectl, "wait", "--for=condition=Established", f"crd/{crd}"]
                         )
-                done = self.apply(files, dry_run=True)
-                log.append(f"$ kubectl apply --dry-run=server -f {example_set.name}")
+                done = self.apply_set(example_set, files, dry_run=True)
+                flag = "-k" if example_set.source == "kustomize" else "-f"
+                log.append(f"$ kubectl apply --dry-run=server {flag} {example_set.name}")
                 log.append(done.stdout + done.stderr)
                 return Outcome(example_set.name, done.returncode == 0, "\n".join(log))
             finally:

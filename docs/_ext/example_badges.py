@@ -103,8 +103,8 @@ _HELM_RENDER = _fixed(
     "helm template 렌더링", "차트를 helm template으로 렌더링해 나온 매니페스트를 검사했습니다."
 )
 _KUSTOMIZE = _fixed(
-    "kustomize build 렌더링",
-    "kustomize build로 렌더링해 나온 매니페스트를 쿠버네티스 규칙으로 검사했습니다.",
+    "Kustomize 렌더링",
+    "실제 Kustomize로 렌더링한 결과를 다른 매니페스트와 같은 규칙으로 검사했습니다.",
 )
 # Check.tool → the badge's part, in the order the badge lists them: versions first, linters
 # after, what was not checked last.

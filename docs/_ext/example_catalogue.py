@@ -26,6 +26,8 @@ _KIND_NAMES = {
     "helm": "Helm 차트",
     "helm-chart": "Helm 차트",
     "helm-template": "Helm 템플릿",
+    "kustomization": "Kustomize 구성",
+    "kustomize-part": "Kustomize 리소스·패치",
     "shell": "셸 스크립트",
     "python": "Python",
     "yaml": "YAML",

@@ -59,10 +59,13 @@ def check_kubernetes(
     root: Path,
     engine: str = "auto",
     practices: bool = True,
+    one_set: str | None = None,
 ) -> KubernetesResult:
     """Every Kubernetes check on these documents; ``fatal`` says why it could not run.
 
-    ``practices=False`` leaves out the best-practice warnings (tests of the other rules).
+    ``practices=False`` leaves out the best-practice warnings (tests of the other rules);
+    ``one_set`` names the set all documents form (a kustomization's render) instead of the
+    sets of their folders.
     """
     versions = list(versions)
     if engine not in ENGINES:
@@ -151,7 +154,7 @@ def check_kubernetes(
             _add(labels, SET_CHECK)
     if practices:
         findings.extend(check_practices(documents))  # Warnings only; they never fail a run.
-    findings.extend(check_sets(documents, sets_config))
+    findings.extend(check_sets(documents, sets_config, one_set))
     return KubernetesResult(findings, dict(checked_by))
 
 

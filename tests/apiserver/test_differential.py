@@ -26,6 +26,7 @@ import pytest
 import yaml
 
 from examplecheck.apiserver.client import DRY_RUN_HIDES
+from examplecheck.wrappers import kustomize
 from tests.mutation import harness
 from tests.mutation.operators import HELM_TEMPLATE, KUBERNETES
 from tools.cluster_dry_run import referenced_namespaces
@@ -273,14 +274,37 @@ def test_every_mutant_reaches_the_server(rows: list[Row]) -> None:
     assert len(rows) == len(_served_indices()) > 500
 
 
+def _kustomizations() -> tuple[list[Path], set[Path]]:
+    """The kustomization folders of the examples and the corpus, and the files they render
+    (a patch is a partial object: it reaches the server only inside its render)."""
+    files = [
+        p
+        for top in (harness.EXAMPLES, CORPUS)
+        for p in top.rglob("*")
+        if p.name in kustomize.FILE_NAMES
+    ]
+    parts: set[Path] = set()
+    for file in files:
+        parts |= kustomize.parts(file.resolve(), yaml.safe_load(file.read_text("utf-8")))
+    return sorted(f.parent for f in files), parts
+
+
 def test_examples_and_valid_corpus_are_accepted(served, tmp_path: Path) -> None:
-    """The unmutated examples (charts rendered) and the valid corpus: nothing to reject."""
+    """The unmutated examples (charts and kustomizations rendered) and the valid corpus:
+    nothing to reject."""
     texts: dict[str, str] = {}
     names: dict[str, str] = {}
     examples, _ = harness.find_examples()
     charts = sorted({e.chart for e in examples if e.chart})
-    manifests = [e.path for e in examples if e.kind == KUBERNETES]
-    corpus = sorted(p for p in CORPUS.rglob("*.y*ml") if harness._is_manifest(p))
+    kustomized, parts = _kustomizations()
+    manifests = [e.path for e in examples if e.kind == KUBERNETES and e.path.resolve() not in parts]
+    corpus = sorted(
+        p
+        for p in CORPUS.rglob("*.y*ml")
+        if harness._is_manifest(p)
+        and p.name not in kustomize.FILE_NAMES
+        and p.resolve() not in parts
+    )
     for path in manifests + corpus:
         stem = f"e{len(texts):05d}"
         texts[stem], names[stem] = path.read_text("utf-8"), path.relative_to(harness.ROOT)
@@ -289,6 +313,14 @@ def test_examples_and_valid_corpus_are_accepted(served, tmp_path: Path) -> None:
         assert done.returncode == 0, done.stderr
         stem = f"e{len(texts):05d}"
         texts[stem], names[stem] = done.stdout, chart.relative_to(harness.ROOT)
+    for folder in kustomized:  # as `kubectl apply -k` renders it
+        done = served.kubectl.run([served.kubectl.kubectl, "kustomize", str(folder)])
+        assert done.returncode == 0, done.stderr
+        documents = [d for d in yaml.safe_load_all(done.stdout) if d]
+        for namespace in referenced_namespaces(documents):
+            served.client.ensure_namespace(namespace)
+        stem = f"e{len(texts):05d}"
+        texts[stem], names[stem] = done.stdout, folder.relative_to(harness.ROOT)
     for path in corpus:  # its namespaces, created for real first as the pages do
         documents = [d for d in yaml.safe_load_all(path.read_text("utf-8")) if d]
         declared = [d["metadata"]["name"] for d in documents if d.get("kind") == "Namespace"]

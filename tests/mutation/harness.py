@@ -22,6 +22,7 @@ import yaml
 
 from examplecheck.api import check_paths
 from examplecheck.findings import Finding, Severity
+from examplecheck.wrappers.kustomize import FILE_NAMES as KUSTOMIZATION_FILES
 
 from .operators import (
     COMPOSE,
@@ -49,7 +50,14 @@ NOT_MUTATED_SUFFIXES = {
     ".dockerignore": "build-context filter of a Dockerfile: no syntax to break",
     ".xml": "Maven pom.xml: build input of a Dockerfile example, built by the CI docker job",
     ".java": "Java source: build input of a Dockerfile example, compiled by the CI docker job",
+    ".html": "HTML page: data a Dockerfile of a Compose example copies, no checker rule reads it",
+    ".txt": "secret file of a Compose example: data, the checker only checks that it exists",
 }
+NOT_MUTATED_KUSTOMIZATION = (
+    "kustomization: client-side configuration, not a manifest; a broken one fails the render "
+    "(kustomize-build, yaml-syntax), which tests/test_kustomize.py covers, and the resources "
+    "and patches it renders are mutated as manifests"
+)
 NOT_MUTATED_CHART_FILES = (
     "chart metadata, values and helpers: their defects surface as findings on the rendered "
     "templates, which the helm operators mutate directly"
@@ -96,6 +104,8 @@ def find_examples() -> tuple[list[Example], dict[str, str]]:
             examples.append(Example(path, DOCKERFILE))
         elif _COMPOSE_NAME.match(path.name):
             examples.append(Example(path, COMPOSE))
+        elif path.name in KUSTOMIZATION_FILES:
+            skipped[relative] = NOT_MUTATED_KUSTOMIZATION
         elif path.suffix in (".yaml", ".yml") and _is_manifest(path):
             examples.append(Example(path, KUBERNETES))
         else:

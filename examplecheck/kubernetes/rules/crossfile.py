@@ -197,11 +197,15 @@ class ExampleSet:
 Emit = Callable[..., None]
 
 
-def check_sets(documents: Iterable[YamlDocument], config: SetsConfig) -> list[Finding]:
+def check_sets(
+    documents: Iterable[YamlDocument], config: SetsConfig, one_set: str | None = None
+) -> list[Finding]:
+    """``one_set``: the documents are one set whatever folders they come from (the render of
+    a kustomization, which `kubectl apply -k` sends together)."""
     groups: dict[str, list[YamlDocument]] = defaultdict(list)
     for document in documents:
         if isinstance(document.data, dict):
-            groups[config.set_of(document.path)].append(document)
+            groups[one_set or config.set_of(document.path)].append(document)
     findings: list[Finding] = []
     for set_name, members in sorted(groups.items()):
         example_set = ExampleSet(set_name, members)
