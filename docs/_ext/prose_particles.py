@@ -1,0 +1,77 @@
+"""A particle written apart from what it belongs to: "컨피그맵(ConfigMap) 에", "`kubectl` 로".
+
+A particle (조사) or the copula (이다/입니다) attaches to the word before it, also when that word
+ends in a closing parenthesis or is code. The space usually comes from a workaround for
+emphasis MyST does not close (``**컨피그맵(ConfigMap)**에`` shows its asterisks, so someone
+wrote ``**컨피그맵(ConfigMap)** 에``). Kiwi tells the particle from a word that merely looks
+like one: in "(선택) 이 단계는" the 이 is a determiner (MM), not the subject particle (JKS).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from prose_blocks import ProseBlock
+
+# Kiwi's tags of particles (JKS, JKO, JKB, JKG, JX, JC …) and of the copula 이다.
+_PARTICLE_PREFIX = "J"
+_COPULA = "VCP"
+
+
+@dataclass(frozen=True)
+class ParticleFinding:
+    offset: int  # where the closing parenthesis or the code ends
+    before: str  # the word the particle belongs to, as written
+    particle: str
+
+
+def _word_before(text: str, end: int) -> str:
+    start = end
+    while start > 0 and not text[start - 1].isspace():
+        start -= 1
+    return text[start:end]
+
+
+def particle_findings(block: ProseBlock, tokens: Sequence) -> list[ParticleFinding]:
+    """Particles separated by whitespace from a closing parenthesis or from code."""
+    found = []
+    text, masked = block.text, block.masked
+    for token in tokens:
+        if not (token.tag.startswith(_PARTICLE_PREFIX) or token.tag == _COPULA):
+            continue
+        gap_end = token.start
+        gap_start = gap_end
+        while gap_start > 0 and masked[gap_start - 1].isspace():
+            gap_start -= 1
+        if gap_start == gap_end or gap_start == 0:
+            continue  # attached, or at the start of the block
+        closing = masked[gap_start - 1] == ")" or block.in_code(gap_start - 1)
+        if not closing or block.in_code(token.start):
+            continue
+        if masked[gap_start - 1] == ")" and _opens_block(masked, gap_start - 1):
+            continue  # "(선택) 이 …": a label in parentheses that starts the block
+        particle = _word_from(text, token.start)
+        found.append(ParticleFinding(gap_start, _word_before(text, gap_start), particle))
+    return found
+
+
+def _word_from(text: str, start: int) -> str:
+    """The particle with what follows it in its word (입니다, 에서는), without punctuation."""
+    end = start
+    while end < len(text) and not text[end].isspace():
+        end += 1
+    return text[start:end].rstrip(".,;:!?)」』”’\"'") or text[start:end]
+
+
+def _opens_block(text: str, closing: int) -> bool:
+    """Whether the parenthesis closed at ``closing`` was opened at the block's start."""
+    depth = 0
+    for index in range(closing, -1, -1):
+        if text[index] == ")":
+            depth += 1
+        elif text[index] == "(":
+            depth -= 1
+            if depth == 0:
+                return not text[:index].strip()
+    return False

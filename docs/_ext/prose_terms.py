@@ -1,0 +1,123 @@
+"""Preferred terms: ``conf/terms.yaml`` maps spellings that drift to the one the pages use.
+
+Each entry names the preferred form, its variants and why (kubernetes.io/ko usage, the glossary
+in ../shared/GLOSSARY.md, or the pages' own majority). A variant is matched anywhere in prose
+(Korean words carry their particles, so there is no word boundary to wait for), a space in it
+matches any whitespace (a line break inside "로드 밸런서" too), and code is never matched.
+No tool knows this handbook's term choices, so this check is our own.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from prose_blocks import ProseBlock
+
+from examplecheck.conffile import load_mapping, mapping_entries
+
+TERMS_FILE = "conf/terms.yaml"
+_KEYS = ("preferred", "variants", "reason")
+
+
+class TermsError(Exception):
+    """conf/terms.yaml cannot be read at all."""
+
+
+@dataclass(frozen=True)
+class Term:
+    preferred: str
+    variants: tuple[str, ...]
+    reason: str
+
+
+@dataclass(frozen=True)
+class TermFinding:
+    offset: int
+    written: str  # the variant as it appears in the text
+    term: Term
+
+
+@functools.cache
+def _pattern(variant: str) -> re.Pattern[str]:
+    return re.compile(r"\s+".join(re.escape(part) for part in variant.split()))
+
+
+def _text(value: object) -> str:
+    return value.strip() if isinstance(value, str) else ""
+
+
+def load_terms(path: Path, display: str = TERMS_FILE) -> tuple[list[Term], list[str]]:
+    """The usable entries and one ``file:line: problem`` per entry that is not usable.
+
+    TermsError when the file is missing, not YAML or not a mapping with a ``terms`` list.
+    """
+    document = load_mapping(path, display, TermsError)
+    terms: list[Term] = []
+    problems: list[str] = []
+    owner: dict[str, str] = {}  # variant -> the preferred form of the entry that lists it
+    lines: dict[str, int] = {}  # preferred form -> line of its entry
+    for line, entry in mapping_entries(document, "terms", TermsError):
+        where = f"{display}:{line}"
+        unknown = sorted(set(entry) - set(_KEYS))
+        preferred, reason = _text(entry.get("preferred")), _text(entry.get("reason"))
+        variants = entry.get("variants")
+        if unknown:
+            problems.append(
+                f"{where}: unknown key(s) {', '.join(unknown)}; an entry has {', '.join(_KEYS)}"
+            )
+            continue
+        if not preferred or not reason:
+            problems.append(f"{where}: each term needs a `preferred` form and a `reason`")
+            continue
+        if not isinstance(variants, list) or not variants or not all(map(_text, variants)):
+            problems.append(f"{where}: `variants` must be a list of the spellings to replace")
+            continue
+        cleaned = tuple(v.strip() for v in variants)
+        if preferred in lines:
+            problems.append(f"{where}: {preferred!r} has an entry already; merge the two")
+            continue
+        if preferred in cleaned:
+            problems.append(f"{where}: {preferred!r} is listed as a variant of itself")
+            continue
+        listed = next((v for v in cleaned if v in owner), None)
+        if listed is not None:
+            problems.append(f"{where}: {listed!r} is a variant of {owner[listed]!r} already")
+            continue
+        for variant in cleaned:
+            owner[variant] = preferred
+        terms.append(Term(preferred, cleaned, reason))
+        lines[preferred] = line
+    usable = []
+    for term in terms:
+        clash = next((p for v in term.variants for p in lines if _pattern(v).search(p)), None)
+        if clash is None:
+            usable.append(term)
+            continue
+        problems.append(
+            f"{display}:{lines[term.preferred]}: a variant of {term.preferred!r} occurs in the "
+            f"preferred form {clash!r}, which would then be reported too"
+        )
+    return usable, problems
+
+
+def term_findings(block: ProseBlock, terms: list[Term]) -> list[TermFinding]:
+    """Variants in the block; where two overlap (퍼시스턴트 볼륨 클레임) the longer one counts."""
+    matches = sorted(
+        (
+            (match.start(), -len(match.group()), term)
+            for term in terms
+            for variant in term.variants
+            for match in _pattern(variant).finditer(block.masked)
+        ),
+        key=lambda m: (m[0], m[1]),
+    )
+    found, covered = [], 0
+    for start, negative_length, term in matches:
+        if start < covered:
+            continue
+        covered = start - negative_length
+        found.append(TermFinding(start, block.text[start:covered], term))
+    return found
