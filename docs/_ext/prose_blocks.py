@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from urllib.parse import unquote
 
 from docutils import nodes
 
@@ -59,8 +60,8 @@ def _not_prose(node: nodes.Node) -> bool:
     if isinstance(node, _NOT_PROSE):
         return True
     if isinstance(node, nodes.reference):
-        text, uri = node.astext(), str(node.get("refuri", ""))
-        return bool(uri) and text.strip() in {uri, uri.removeprefix("mailto:")}
+        text, uri = node.astext().strip(), unquote(str(node.get("refuri", "")))
+        return bool(uri) and text in {uri, uri.removeprefix("mailto:")}
     return False
 
 
@@ -85,12 +86,15 @@ def _pieces(element: nodes.Element) -> Iterator[tuple[str, bool]]:
 
 
 def _located(node: nodes.Node) -> tuple[str, int | None]:
-    """The node's source and line, else its nearest ancestor's (generated nodes have none)."""
+    """The node's source and line, else its nearest ancestor's (generated nodes have none).
+
+    Lines count from 1; docutils gives the document itself line 0, which says nothing.
+    """
     source, line = None, None
     current: nodes.Node | None = node
-    while current is not None and (source is None or line is None):
+    while current is not None and not (source and line):
         source = source or getattr(current, "source", None)
-        line = line if line is not None else getattr(current, "line", None)
+        line = line or getattr(current, "line", None)
         current = current.parent
     return source or "", line
 

@@ -46,11 +46,8 @@ def particle_findings(block: ProseBlock, tokens: Sequence) -> list[ParticleFindi
             gap_start -= 1
         if gap_start == gap_end or gap_start == 0:
             continue  # attached, or at the start of the block
-        closing = masked[gap_start - 1] == ")" or block.in_code(gap_start - 1)
-        if not closing or block.in_code(token.start):
+        if masked[gap_start - 1] != ")" and not block.in_code(gap_start - 1):
             continue
-        if masked[gap_start - 1] == ")" and _opens_block(masked, gap_start - 1):
-            continue  # "(선택) 이 …": a label in parentheses that starts the block
         particle = _word_from(text, token.start)
         found.append(ParticleFinding(gap_start, _word_before(text, gap_start), particle))
     return found
@@ -62,16 +59,3 @@ def _word_from(text: str, start: int) -> str:
     while end < len(text) and not text[end].isspace():
         end += 1
     return text[start:end].rstrip(".,;:!?)」』”’\"'") or text[start:end]
-
-
-def _opens_block(text: str, closing: int) -> bool:
-    """Whether the parenthesis closed at ``closing`` was opened at the block's start."""
-    depth = 0
-    for index in range(closing, -1, -1):
-        if text[index] == ")":
-            depth += 1
-        elif text[index] == "(":
-            depth -= 1
-            if depth == 0:
-                return not text[:index].strip()
-    return False

@@ -3,14 +3,14 @@
 Sentence endings are found by Kiwi (kiwipiepy, the morphological analyzer the search index
 already uses), not by matching syllables: a word-level match cannot tell the ending 요 of
 해요 from the last syllable of 필요, 중요, 주요 or 개요, while Kiwi tags those as nouns and
--어요 as a final ending (EF). Every final ending that is not a 합니다체 one is a finding:
+-어요 as a final ending (EF). These final endings are findings:
 
 - 해요체: -어요/-아요, -세요, -나요, -ㄹ까요, -죠, and 요 after an ending (-고요, -는데요);
 - 하십시오체 imperatives and propositives (-십시오, -시오, -ㅂ시다): instructions on these
   pages are plain 합니다 statements ("…로 이동합니다", "…하면 됩니다"), as most pages give them
   and as kubernetes.io/ko turns imperatives into statements (GLOSSARY.md, style rule 2);
-- 한다체 and the rest (-다, -ㄴ다, -자, -라, -냐 …), e.g. a sentence carried over from
-  kubernetes.io/ko, which writes 한다체.
+- 한다체 (-다, -ㄴ다, -자, -라, -냐 …), e.g. a sentence carried over from kubernetes.io/ko,
+  which writes 한다체.
 
 Words inside quotation marks are someone else's ("제 PC에서는 잘 되는데요"), not the page's:
 they are skipped, as is code.
@@ -25,9 +25,11 @@ from dataclasses import dataclass
 from prose_blocks import ProseBlock
 
 HAPNIDA = ("ᆸ니다", "습니다", "ᆸ니까", "습니까")  # Kiwi's forms of the 합니다체 final endings
-# Final endings that end no sentence of a register: an embedded question (-ㄹ지, -는지; Kiwi
-# also splits 스토리지 as 스토리+이+지) and the nominal -음/-ㅁ of table cells ("있음", "없음").
-NOT_A_REGISTER = ("지", "음", "ᆷ")
+# 한다체 statements, propositives, imperatives and questions: -다/-ㄴ다, -자, -라, -냐/-니,
+# -ㄴ가/-는가, -나. Other final endings Kiwi reports (-어, -지, -음 …) are left alone: in a
+# heading or a table cell they are its guesses for a noun phrase ("기여 안내" as 안 내-어,
+# "스토리지" as 스토리+이-지, "있음"), and the nominal -음 of a table cell is no sentence.
+HANDA = ("다", "자", "라", "냐", "니", "가", "나")
 _QUOTES = re.compile(r'"[^"]*"|“[^”]*”|‘[^’]*’|「[^」]*」|『[^』]*』')
 _SPACE = re.compile(r"\s")
 
@@ -45,18 +47,22 @@ def quoted_spans(text: str) -> list[tuple[int, int]]:
 
 
 def register_of(form: str, tag: str, previous_tag: str) -> str | None:
-    """The register a final-ending morpheme marks, or None for 합니다체 and non-endings."""
+    """The register a final-ending morpheme marks, or None for 합니다체 and non-endings.
+
+    Kiwi sometimes tags a sentence's last ending as connective (EC) before a closing
+    parenthesis ("다시 `git add` 하십시오)"); the forms below end nothing but a sentence.
+    """
     if tag == "JX" and form == "요" and previous_tag.startswith("E"):
         return "해요체"  # the polite 요 after an ending: 하고요, 되는데요
-    if tag != "EF" or form.endswith(HAPNIDA):
+    if tag not in ("EF", "EC") or form.endswith(HAPNIDA):
         return None
-    if form.endswith("요") or form in {"죠", "지요"}:
+    if form.endswith("요") or (tag == "EF" and form in {"죠", "지요"}):
         return "해요체"
-    if form.endswith(NOT_A_REGISTER):
-        return None
-    if form.endswith(("시오", "시다", "십시요")) or (form == "오" and previous_tag == "EP"):
+    if form.endswith(("시오", "ᆸ시다", "읍시다", "십시요")) or (
+        tag == "EF" and form == "오" and previous_tag == "EP"
+    ):
         return "하십시오체"
-    return "한다체"
+    return "한다체" if tag == "EF" and form.endswith(HANDA) else None
 
 
 ADVICE = {
