@@ -11,7 +11,7 @@ is prose too; without a line of its own it takes the line of the nearest node th
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from urllib.parse import unquote
 
@@ -40,6 +40,7 @@ class ProseBlock:
     source: str  # the file the block was read from ("" when unknown)
     line: int | None  # 1-based line of the block's first character
     heading: bool
+    quoted: bool = False  # inside a block quote (">"): someone else's words
     code_spans: tuple[tuple[int, int], ...] = field(default=())  # (start, end) of masked runs
 
     def line_at(self, offset: int) -> int | None:
@@ -65,10 +66,10 @@ def _not_prose(node: nodes.Node) -> bool:
     return False
 
 
-def _inside_not_prose(node: nodes.Node) -> bool:
+def _has_ancestor(node: nodes.Node, test: Callable[[nodes.Node], bool]) -> bool:
     parent = node.parent
     while parent is not None:
-        if _not_prose(parent):
+        if test(parent):
             return True
         parent = parent.parent
     return False
@@ -103,7 +104,7 @@ def prose_blocks(doctree: nodes.document) -> Iterator[ProseBlock]:
     """Every block of prose of a page, in document order."""
     last_line: int | None = None
     for element in doctree.findall(_is_block):
-        if _not_prose(element) or _inside_not_prose(element):
+        if _not_prose(element) or _has_ancestor(element, _not_prose):
             continue
         text, masked, spans = [], [], []
         offset = 0
@@ -128,5 +129,6 @@ def prose_blocks(doctree: nodes.document) -> Iterator[ProseBlock]:
             source=source,
             line=line,
             heading=isinstance(element, nodes.title),
+            quoted=_has_ancestor(element, lambda node: isinstance(node, nodes.block_quote)),
             code_spans=tuple(spans),
         )

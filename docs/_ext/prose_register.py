@@ -12,8 +12,8 @@ already uses), not by matching syllables: a word-level match cannot tell the end
 - 한다체 (-다, -ㄴ다, -자, -라, -냐 …), e.g. a sentence carried over from kubernetes.io/ko,
   which writes 한다체.
 
-Words inside quotation marks are someone else's ("제 PC에서는 잘 되는데요"), not the page's:
-they are skipped, as is code.
+Words inside quotation marks or a block quote are someone else's ("제 PC에서는 잘 되는데요"),
+not the page's: they are skipped, as is code.
 """
 
 from __future__ import annotations
@@ -92,6 +92,8 @@ def _word_at(text: str, offset: int) -> tuple[int, str]:
 
 def register_findings(block: ProseBlock, tokens: Sequence) -> list[RegisterFinding]:
     """Non-합니다체 endings of a block, from Kiwi's tokens of ``block.masked``."""
+    if block.quoted:
+        return []  # a block quote (">") holds someone else's words, in their register
     quotes = quoted_spans(block.masked)
     found: dict[int, RegisterFinding] = {}
     previous_tag = ""
