@@ -53,6 +53,16 @@ class ProseBlock:
         return any(start <= offset < end for start, end in self.code_spans)
 
 
+def word_at(text: str, start: int, end: int | None = None) -> tuple[int, str]:
+    """The whitespace-separated word (eojeol) holding ``text[start:end]``: its start and text."""
+    end = start if end is None else end
+    while start > 0 and not text[start - 1].isspace():
+        start -= 1
+    while end < len(text) and not text[end].isspace():
+        end += 1
+    return start, text[start:end]
+
+
 def _is_block(node: nodes.Node) -> bool:
     return isinstance(node, nodes.TextElement) and not isinstance(node, nodes.Inline)
 

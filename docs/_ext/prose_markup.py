@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from prose_blocks import ProseBlock
+from prose_blocks import ProseBlock, word_at
 
 _DELIMITER = re.compile(r"\*\*+|__+")
 # **용어(Term)**로 → **용어**(Term)로: the usual case, a bold term glossed in parentheses
@@ -36,14 +36,6 @@ class MarkupFinding:
         return f"{delimiter}{term}{delimiter}{gloss}{rest}"
 
 
-def _word_around(text: str, start: int, end: int) -> str:
-    while start > 0 and not text[start - 1].isspace():
-        start -= 1
-    while end < len(text) and not text[end].isspace():
-        end += 1
-    return text[start:end]
-
-
 def markup_findings(block: ProseBlock) -> list[MarkupFinding]:
     found: dict[str, MarkupFinding] = {}
     masked = block.masked
@@ -53,7 +45,7 @@ def markup_findings(block: ProseBlock) -> list[MarkupFinding]:
         after = masked[end] if end < len(masked) else " "
         if _LITERAL_NEIGHBOUR.match(before) and _LITERAL_NEIGHBOUR.match(after):
             continue
-        context = _word_around(block.text, start, end)
+        _, context = word_at(block.text, start, end)
         # both delimiters of one failed pair sit in one word: report the word once
         found.setdefault(context, MarkupFinding(start, match.group()[:2], context))
     return list(found.values())

@@ -12,11 +12,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from prose_blocks import ProseBlock
+from prose_blocks import ProseBlock, word_at
 
 # Kiwi's tags of particles (JKS, JKO, JKB, JKG, JX, JC …) and of the copula 이다.
 _PARTICLE_PREFIX = "J"
 _COPULA = "VCP"
+_TRAILING_PUNCTUATION = ".,;:!?)」』”’\"'"
 
 
 @dataclass(frozen=True)
@@ -24,13 +25,6 @@ class ParticleFinding:
     offset: int  # where the closing parenthesis or the code ends
     before: str  # the word the particle belongs to, as written
     particle: str
-
-
-def _word_before(text: str, end: int) -> str:
-    start = end
-    while start > 0 and not text[start - 1].isspace():
-        start -= 1
-    return text[start:end]
 
 
 def particle_findings(block: ProseBlock, tokens: Sequence) -> list[ParticleFinding]:
@@ -48,14 +42,7 @@ def particle_findings(block: ProseBlock, tokens: Sequence) -> list[ParticleFindi
             continue  # attached, or at the start of the block
         if masked[gap_start - 1] != ")" and not block.in_code(gap_start - 1):
             continue
-        particle = _word_from(text, token.start)
-        found.append(ParticleFinding(gap_start, _word_before(text, gap_start), particle))
+        _, word = word_at(text, token.start)
+        particle = word.rstrip(_TRAILING_PUNCTUATION) or word  # 입니다. → 입니다
+        found.append(ParticleFinding(gap_start, word_at(text, gap_start)[1], particle))
     return found
-
-
-def _word_from(text: str, start: int) -> str:
-    """The particle with what follows it in its word (입니다, 에서는), without punctuation."""
-    end = start
-    while end < len(text) and not text[end].isspace():
-        end += 1
-    return text[start:end].rstrip(".,;:!?)」』”’\"'") or text[start:end]

@@ -22,7 +22,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from prose_blocks import ProseBlock
+from prose_blocks import ProseBlock, word_at
 
 HAPNIDA = ("ᆸ니다", "습니다", "ᆸ니까", "습니까")  # Kiwi's forms of the 합니다체 final endings
 # 한다체 statements, propositives, imperatives and questions: -다/-ㄴ다, -자, -라, -냐/-니,
@@ -31,7 +31,6 @@ HAPNIDA = ("ᆸ니다", "습니다", "ᆸ니까", "습니까")  # Kiwi's forms o
 # "스토리지" as 스토리+이-지, "있음"), and the nominal -음 of a table cell is no sentence.
 HANDA = ("다", "자", "라", "냐", "니", "가", "나")
 _QUOTES = re.compile(r'"[^"]*"|“[^”]*”|‘[^’]*’|「[^」]*」|『[^』]*』')
-_SPACE = re.compile(r"\s")
 
 
 @dataclass(frozen=True)
@@ -56,7 +55,7 @@ def register_of(form: str, tag: str, previous_tag: str) -> str | None:
         return "해요체"  # the polite 요 after an ending: 하고요, 되는데요
     if tag not in ("EF", "EC") or form.endswith(HAPNIDA):
         return None
-    if form.endswith("요") or (tag == "EF" and form in {"죠", "지요"}):
+    if form.endswith("요") or (tag == "EF" and form == "죠"):
         return "해요체"
     if form.endswith(("시오", "ᆸ시다", "읍시다", "십시요")) or (
         tag == "EF" and form == "오" and previous_tag == "EP"
@@ -79,17 +78,6 @@ ADVICE = {
 HEADING_ADVICE = "; a heading can also be a noun phrase (e.g. 'HPA의 동작 방식')"
 
 
-def _word_at(text: str, offset: int) -> tuple[int, str]:
-    """The whitespace-separated word around ``offset``: its start and its text."""
-    start = offset
-    while start > 0 and not _SPACE.match(text[start - 1]):
-        start -= 1
-    end = offset
-    while end < len(text) and not _SPACE.match(text[end]):
-        end += 1
-    return start, text[start:end]
-
-
 def register_findings(block: ProseBlock, tokens: Sequence) -> list[RegisterFinding]:
     """Non-합니다체 endings of a block, from Kiwi's tokens of ``block.masked``."""
     if block.quoted:
@@ -100,11 +88,11 @@ def register_findings(block: ProseBlock, tokens: Sequence) -> list[RegisterFindi
     for token in tokens:
         kind = register_of(token.form, token.tag, previous_tag)
         previous_tag = token.tag
-        if kind is None or block.in_code(token.start):
+        if kind is None:
             continue
         if any(start <= token.start < end for start, end in quotes):
             continue
-        start, word = _word_at(block.text, token.start)
+        start, word = word_at(block.text, token.start)
         advice = ADVICE[kind] + (HEADING_ADVICE if block.heading else "")
         # 하나요 is 하+나(EF)+요: the 요 after the ending decides the word's register
         if start not in found or kind == "해요체":
