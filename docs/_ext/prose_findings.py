@@ -69,6 +69,8 @@ def block_findings(
     block: ProseBlock, terms: list[Term], lines: SourceLines
 ) -> list[tuple[int | None, str, str]]:
     """(line, rule, message) of everything wrong in one block of prose."""
+    # One block at a time: Kiwi's list mode runs on its thread pool, which a reader process
+    # forked by ``sphinx-build -j`` inherits without threads (the read hangs).
     tokens = kiwi().tokenize(block.masked)
     found = []
     for item in register_findings(block, tokens):
