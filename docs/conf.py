@@ -42,6 +42,7 @@ extensions = [
     "furo_labels",  # furo's plain-English labels through the catalogue
     "catalogue_js",  # the catalogue for Sphinx's scripts (the search summary)
     "copy_button",  # copies what copy_text.py decides per lexer: commands, or the file as shown
+    "prose_checks",  # 합니다체, conf/terms.yaml, stray ** or __, particles after ')' (prose.*)
 ]
 
 source_suffix = {".md": "markdown"}

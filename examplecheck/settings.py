@@ -33,6 +33,7 @@ FILES = {
     "images": True,
     "cli": True,
     "inventory": True,
+    "terms": True,  # the preferred terms of the pages' prose (docs/_ext/prose_terms.py)
     "yamllint": False,  # yamllint's own configuration (yamllint validates it)
     "hadolint": False,  # hadolint's own configuration (hadolint validates it)
 }
@@ -126,9 +127,14 @@ def _validate(settings: SettingsFile, name: str) -> None:
 
 
 def _message(described: dict[str, Any], error: jsonschema.ValidationError) -> str:
-    """The deepest ``x-message`` on the failing schema path, else jsonschema's own words."""
+    """The deepest ``x-message`` on the failing schema path, else jsonschema's own words.
+
+    An ``x-message`` is a sentence, or a mapping from the failing keyword ("required",
+    "additionalProperties" ...) to a sentence ("*": any other). "{value}" in it is the failing
+    value, "{extra}" the keys an ``additionalProperties: false`` object does not allow.
+    """
     node: Any = described
-    found = described.get("x-message")
+    found = _said(described, error.validator)
     for step in error.schema_path:
         if not isinstance(node, dict | list):
             break
@@ -137,7 +143,20 @@ def _message(described: dict[str, Any], error: jsonschema.ValidationError) -> st
         except (KeyError, IndexError, TypeError):
             break
         if isinstance(node, dict) and "x-message" in node:
-            found = node["x-message"]
+            found = _said(node, error.validator) or found
     if not found:
         return error.message
+    if "{extra}" in found:
+        allowed = (
+            set(error.schema.get("properties", {})) if isinstance(error.schema, dict) else set()
+        )
+        extra = sorted(set(error.instance) - allowed) if isinstance(error.instance, dict) else []
+        found = found.replace("{extra}", ", ".join(map(str, extra)))
     return found.replace("{value}", repr(error.instance)) if "{value}" in found else found
+
+
+def _said(node: dict[str, Any], keyword: str) -> str | None:
+    said = node.get("x-message")
+    if isinstance(said, dict):
+        return said.get(keyword) or said.get("*")
+    return said
