@@ -42,7 +42,7 @@ RULE_LABEL = NAME_RULES.rule(
 )
 RULE_ANNOTATION = NAME_RULES.rule(
     "k8s-invalid-annotation-key",
-    ko="애너테이션 키가 레이블 키와 같은 규칙(DNS 접두사/63자 이름)을 어깁니다.",
+    ko="어노테이션 키가 레이블 키와 같은 규칙(DNS 접두사/63자 이름)을 어깁니다.",
     en="An annotation key breaks the key rules shared with labels (DNS prefix/63-character name).",
     fix_ko="`example.com/설정-이름`처럼 접두사와 영숫자 이름으로 씁니다.",
     fix_en="Write the key as an optional DNS prefix and an alphanumeric name, e.g. "
