@@ -16,6 +16,7 @@ the search page:
 
 from __future__ import annotations
 
+import zlib
 from pathlib import Path
 
 from sphinx.application import Sphinx
@@ -119,4 +120,17 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     app.connect("env-merge-info", merge_pages)
     app.connect("html-page-context", trim_search_page)
     app.connect("build-finished", write_index)
-    return {"version": "2", "env_version": 1, "parallel_read_safe": True, "parallel_write_safe": True}
+    return {
+        "version": "2",
+        "env_version": rules_version(),
+        "parallel_read_safe": True,
+        "parallel_write_safe": True,
+    }
+
+
+def rules_version() -> int:
+    """Changes whenever the rules that turn pages into terms change: Sphinx then reads every
+    page again instead of mixing terms made by old and new rules in one index."""
+    sources = [Path(m.__file__) for m in (search_terms, search_text, search_index)]
+    sources.append(search_terms.ALIASES)
+    return zlib.crc32(b"".join(path.read_bytes() for path in sources))

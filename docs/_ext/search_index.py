@@ -1,7 +1,8 @@
 """The search index the browser loads: BM25F term weights per page, computed at build time.
 
-For every term and page the index holds one integer, the page's BM25 weight for the term
-(``SCALE`` × idf × saturated tf), where tf adds up the term's occurrences by the kind of block
+For every term and page the index holds one integer, BM25's saturated tf of the term on the
+page (tf / (tf + k1 × length norm), scaled to 1–100); the browser multiplies it by the term's
+idf, which it computes from the number of pages listed. tf adds up the term's occurrences by the kind of block
 they are in (a title counts ``FIELD_WEIGHTS['title']`` times, code a fraction of one) and the
 length normalisation uses the page's weighted length. A landing page (one with a table of
 contents) keeps ``HUB_FACTOR`` of its weights: it lists the topics other pages explain. The
@@ -14,8 +15,6 @@ results it shows, never from the pages themselves.
 from __future__ import annotations
 
 import json
-import math
-from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
@@ -25,7 +24,7 @@ FIELD_WEIGHTS = {"title": 12.0, "heading": 4.0, "prose": 1.0, "list": 0.4, "code
 K1 = 2.0  # tf saturation: the topic page's many mentions should count for more than one mention
 B = 0.4  # length normalisation: a short page is not the better answer just for being short
 HUB_FACTOR = 0.5
-SCALE = 10  # weights are stored as integers: one decimal is enough to rank
+SCALE = 100  # weights are stored as integers from 1 to 100
 SNIPPET_SECTION_CHARS = 1200  # text kept per section for snippets
 
 
@@ -35,6 +34,7 @@ class PageTerms:
 
     title: str
     hub: bool
+    title_terms: list[str] = field(default_factory=list)
     counts: dict[str, list[int]] = field(default_factory=dict)  # term → count per kind
     lengths: list[int] = field(default_factory=lambda: [0] * len(FIELD_WEIGHTS))
     sections: list[tuple[str, str, str]] = field(default_factory=list)  # anchor, title, text
@@ -45,6 +45,8 @@ def page_terms(title: str, hub: bool, blocks: Iterable[tuple[str, list[list[str]
     kinds = list(FIELD_WEIGHTS)
     page = PageTerms(title=title, hub=hub)
     for kind, words in blocks:
+        if kind == "title":
+            page.title_terms = list(dict.fromkeys(t for terms in words for t in terms))
         slot = kinds.index(kind)
         page.lengths[slot] += len(words)
         for terms in words:
@@ -53,41 +55,45 @@ def page_terms(title: str, hub: bool, blocks: Iterable[tuple[str, list[list[str]
     return page
 
 
-def _weighted(values: list[int]) -> float:
-    return sum(w * v for w, v in zip(FIELD_WEIGHTS.values(), values, strict=True))
-
-
-def term_weights(pages: Mapping[str, PageTerms]) -> dict[str, dict[str, int]]:
-    """term → {docname: integer BM25F weight}."""
+def term_weights(
+    pages: Mapping[str, PageTerms],
+    k1: float = K1,
+    b: float = B,
+    fields: Mapping[str, float] = FIELD_WEIGHTS,
+    hub: float = HUB_FACTOR,
+) -> dict[str, dict[str, int]]:
+    """term → {docname: BM25F tf part, 1–100}; the browser multiplies it by the term's idf."""
     n = len(pages)
-    lengths = {doc: max(_weighted(page.lengths), 1.0) for doc, page in pages.items()}
+    weights_of = list(fields.values())
+
+    def weighted(values: list[int]) -> float:
+        return sum(w * v for w, v in zip(weights_of, values, strict=True))
+
+    lengths = {doc: max(weighted(page.lengths), 1.0) for doc, page in pages.items()}
     average = sum(lengths.values()) / n if n else 1.0
-    df: Counter[str] = Counter(term for page in pages.values() for term in page.counts)
-    weights: dict[str, dict[str, int]] = {}
+    out: dict[str, dict[str, int]] = {}
     for doc, page in pages.items():
-        norm = K1 * (1 - B + B * lengths[doc] / average)
+        norm = k1 * (1 - b + b * lengths[doc] / average)
+        factor = hub if page.hub else 1.0
         for term, counts in page.counts.items():
-            tf = _weighted(counts)
-            idf = math.log(1 + (n - df[term] + 0.5) / (df[term] + 0.5))
-            score = idf * tf * (K1 + 1) / (tf + norm)
-            if page.hub:
-                score *= HUB_FACTOR
-            weights.setdefault(term, {})[doc] = max(1, round(score * SCALE))
-    return weights
+            tf = weighted(counts)
+            part = tf / (tf + norm) * factor  # BM25's saturated tf over (k1 + 1): 0–1
+            out.setdefault(term, {})[doc] = max(1, round(part * SCALE))
+    return out
 
 
-def index_payload(pages: Mapping[str, PageTerms], table: Aliases) -> dict:
+def index_payload(pages: Mapping[str, PageTerms], table: Aliases, **tuning: object) -> dict:
     """The object search_ko.js receives: pages, postings, and the rules the query side shares."""
     docnames = sorted(pages)
     number = {doc: i for i, doc in enumerate(docnames)}
     postings = {}
-    for term, by_doc in sorted(term_weights(pages).items()):
+    for term, by_doc in sorted(term_weights(pages, **tuning).items()):
         flat: list[int] = []
         for doc, weight in sorted(by_doc.items(), key=lambda item: number[item[0]]):
             flat += [number[doc], weight]
         postings[term] = flat
     return {
-        "docs": [[doc, pages[doc].title] for doc in docnames],
+        "docs": [[doc, pages[doc].title, pages[doc].title_terms] for doc in docnames],
         "terms": postings,
         "aliases": {word: term for word, term in sorted(table.canonical.items()) if word != term},
         "phrases": [[term, list(words)] for term, words in table.phrases],

@@ -9,7 +9,7 @@
  * and a word the index does not know is matched to one a letter away (네임스패이스).
  * No word is required: a page scores the sum of its weights for the query's words, scaled by
  * the share of the query (by idf) it covers, and the page lists the pages that score at least
- * RELATIVE_CUTOFF of the best. Snippets come from small per-page files, fetched only for the
+ * DEFAULTS.relativeCutoff of the best. Snippets come from small per-page files, fetched only for the
  * results shown.
  *
  * Node can load this file too (module.exports): tests run the same engine on a built index.
@@ -20,11 +20,14 @@
   const HANGUL = /^[가-힣]+$/;
   const PIECE = /[가-힣]+|[A-Za-z0-9]+(?:[._-][A-Za-z0-9]+)*/g;
   const ASCII_PART = /[A-Za-z0-9]+/g;
-  const RELATIVE_CUTOFF = 0.4; // a page scoring under this share of the best is not listed
-  const COVERAGE_POWER = 2; // how much a page loses for each query word it lacks
-  const MAX_RESULTS = 10;
-  const FUZZY_WEIGHT = 0.7; // a typo's match counts for less than the word itself
-  const SPLIT_WEIGHT = 0.9; // a compound split into two known words
+  const DEFAULTS = {
+    relativeCutoff: 0.4, // a page scoring under this share of the best is not listed
+    coveragePower: 2, // how much a page loses for each query word it lacks
+    maxResults: 10,
+    titleBonus: 1, // a page whose title has every query word scores up to (1 + this) times more
+    fuzzyWeight: 0.7, // a typo's match counts for less than the word itself
+    splitWeight: 0.9, // a compound split into two known words
+  };
   const MIN_FUZZY_HANGUL = 3; // syllables: shorter words only allow a one-jamo slip
   const MIN_FUZZY_LATIN = 5;
   const SNIPPET_CHARS = 180;
@@ -73,15 +76,17 @@
   }
 
   class Engine {
-    constructor(index) {
+    constructor(index, options = {}) {
+      this.options = { ...DEFAULTS, ...options };
       this.docs = index.docs.map(([docname, title]) => ({ docname, title }));
+      this.titleTerms = index.docs.map(([, , terms]) => new Set(terms));
       this.terms = index.terms;
       this.aliases = index.aliases;
       this.phrases = index.phrases.map(([term, words]) => ({ term, words }));
-      this.endingList = index.endings; // longest first
       this.endings = new Set(index.endings);
       this.stopwords = new Set(index.stopwords);
-      this.vocabulary = Object.keys(index.terms);
+      // what a typo may be one letter away from: the terms and every word that stands for one
+      this.vocabulary = [...new Set([...Object.keys(index.terms), ...Object.keys(index.aliases)])];
       this.written = {}; // term → the words that stand for it (for snippets)
       for (const [word, term] of Object.entries(index.aliases))
         (this.written[term] = this.written[term] || []).push(word);
@@ -109,15 +114,6 @@
       const n = this.docs.length;
       const df = this.df(term);
       return Math.log(1 + (n - df + 0.5) / (df + 0.5));
-    }
-
-    /** The index's own stripping rule (korean_search.strip_ending): for phrase matching. */
-    indexStem(word) {
-      for (const ending of this.endingList) {
-        const keep = word.length - ending.length;
-        if (word.endsWith(ending) && keep >= (ending.length === 1 ? 2 : 1)) return word.slice(0, keep);
-      }
-      return word;
     }
 
     /** The word, then the word without each ending it may carry, longest stem first. */
@@ -151,10 +147,11 @@
       const hangul = HANGUL.test(word);
       if (word.length < (hangul ? 2 : MIN_FUZZY_LATIN)) return [];
       const long = !hangul || word.length >= MIN_FUZZY_HANGUL;
-      const found = this.vocabulary.filter((term) =>
-        long ? oneEditApart(word, term) && (!hangul || HANGUL.test(term)) : oneJamoApart(word, term),
+      const found = this.vocabulary.filter((known) =>
+        long ? oneEditApart(word, known) && HANGUL.test(known) === hangul : oneJamoApart(word, known),
       );
-      return found.sort((a, b) => this.df(b) - this.df(a) || (a < b ? -1 : 1)).slice(0, 2);
+      const terms = [...new Set(found.map((w) => this.known(w)).filter(Boolean))];
+      return terms.sort((a, b) => this.df(b) - this.df(a) || (a < b ? -1 : 1)).slice(0, 2);
     }
 
     /** Query groups of one Hangul word: [[ [term, weight], ... ], ...]. */
@@ -167,11 +164,11 @@
       }
       for (const stem of stems) {
         const parts = this.segment(stem);
-        if (parts) return parts.map((term) => [[term, SPLIT_WEIGHT]]);
+        if (parts) return parts.map((term) => [[term, this.options.splitWeight]]);
       }
       for (const stem of stems) {
         const near = this.nearby(stem);
-        if (near.length) return [near.map((term) => [term, FUZZY_WEIGHT])];
+        if (near.length) return [near.map((term) => [term, this.options.fuzzyWeight])];
       }
       return [];
     }
@@ -192,7 +189,7 @@
         if (term) groups.push([[term, 1]]);
         else {
           const near = this.nearby(part);
-          if (near.length) groups.push(near.map((t) => [t, FUZZY_WEIGHT]));
+          if (near.length) groups.push(near.map((t) => [t, this.options.fuzzyWeight]));
         }
       }
       return groups;
@@ -214,14 +211,15 @@
     /** A query as groups of alternative [term, weight]; a page matches a group by any one. */
     parse(query) {
       const words = this.pieces(query.normalize("NFC"));
-      const primaries = words.map((w) => (w.hangul ? this.indexStem(w.text) : w.text.toLowerCase()));
+      // what each word may stand for in a phrase (search_terms.forms)
+      const forms = words.map((w) => new Set(w.hangul ? this.stems(w.text) : [w.text.toLowerCase()]));
       const groups = [];
       const used = new Array(words.length).fill(false);
       // phrases the pages write in several words (롤링 업데이트, pod security admission)
       for (const { term, words: phrase } of this.phrases) {
         for (let i = 0; i + phrase.length <= words.length; i++) {
           if (used.slice(i, i + phrase.length).some(Boolean)) continue;
-          if (phrase.every((w, k) => primaries[i + k] === w) && this.has(term)) {
+          if (phrase.every((w, k) => forms[i + k].has(w)) && this.has(term)) {
             groups.push([[term, 1]]);
             used.fill(true, i, i + phrase.length);
           }
@@ -257,7 +255,7 @@
     search(query) {
       const groups = this.parse(query);
       if (!groups.length) return [];
-      const scores = new Map(); // doc → [sum, covered idf]
+      const scores = new Map(); // doc → [sum, covered idf, query words in the title]
       let totalIdf = 0;
       for (const group of groups) {
         const idf = Math.max(...group.map(([term]) => this.idf(term)));
@@ -265,28 +263,34 @@
         const best = new Map();
         for (const [term, weight] of group) {
           const postings = this.terms[term];
+          const termIdf = this.idf(term);
           for (let k = 0; k < postings.length; k += 2) {
-            const value = postings[k + 1] * weight;
+            const value = postings[k + 1] * termIdf * weight;
             if (value > (best.get(postings[k]) || 0)) best.set(postings[k], value);
           }
         }
         for (const [doc, value] of best) {
-          const entry = scores.get(doc) || [0, 0];
+          const entry = scores.get(doc) || [0, 0, 0];
           entry[0] += value;
           entry[1] += idf;
+          entry[2] += group.some(([term]) => this.titleTerms[doc].has(term)) ? 1 : 0;
           scores.set(doc, entry);
         }
       }
-      const ranked = [...scores].map(([doc, [sum, covered]]) => ({
+      const { coveragePower, titleBonus } = this.options;
+      const ranked = [...scores].map(([doc, [sum, covered, inTitle]]) => ({
         ...this.docs[doc],
-        score: sum * Math.pow(covered / totalIdf, COVERAGE_POWER),
+        score:
+          sum *
+          Math.pow(covered / totalIdf, coveragePower) *
+          (1 + (titleBonus * inTitle) / groups.length),
       }));
       ranked.sort((a, b) => b.score - a.score || (a.docname < b.docname ? -1 : 1));
       const best = ranked.length ? ranked[0].score : 0;
       const terms = groups.flat().map(([term]) => term);
       return ranked
-        .filter((r) => r.score >= RELATIVE_CUTOFF * best)
-        .slice(0, MAX_RESULTS)
+        .filter((r) => r.score >= this.options.relativeCutoff * best)
+        .slice(0, this.options.maxResults)
         .map((r) => ({ ...r, terms }));
     }
 

@@ -51,6 +51,12 @@ VERB_ENDINGS = (
     "나요", "는지", "을때", "ㄹ때", "는데", "던", "기는", "기에", "는게",
 )  # fmt: skip
 ENDINGS = tuple(sorted(set(PARTICLES + VERB_ENDINGS), key=lambda e: (-len(e), e)))
+# The index strips particles and the endings of 하다/되다 verbs from a page's words; a plain
+# verb's stem comes from Kiwi (지웁니다 → 지우), and stripping 지 or 기 off a noun would turn
+# 스토리지 into 스토리.
+INDEX_ENDINGS = tuple(
+    e for e in ENDINGS if e in PARTICLES or e[0] in "하해했한할함되된될됐돼시적"
+)
 
 # Words the index leaves out: too common to tell pages apart.
 STOPWORDS = frozenset({"것", "수", "등", "및", "때", "더", "중", "그", "이", "저", "또는", "또"})
@@ -61,15 +67,19 @@ QUERY_STOPWORDS = STOPWORDS | frozenset(
         "정말", "안", "잘", "뜻", "의미", "설명", "사용법", "작성법", "추천", "알려", "알려줘",
         "알려주세요", "어디", "언제", "경우", "관련", "대해", "대한", "하는", "하기", "해요",
         "돼요", "나와요", "있나요", "없나요", "인가요", "되나요", "다른", "쓰는", "하려면",
+        "차이", "차이점", "하나", "두", "세", "개", "한", "번",
         "what", "how", "why", "the", "to", "a", "an", "in", "of", "is",
     }
 )  # fmt: skip
 
 _HANGUL_WORD = re.compile(r"^[가-힣]+$")
+_ENDING_SET = frozenset(ENDINGS)
 # A piece of text that is one word: a run of Hangul, or a run of Latin letters and digits
 # joined by . _ - (metrics-server, app.kubernetes.io, v1.33).
 PIECE = re.compile(r"[가-힣]+|[A-Za-z0-9]+(?:[._-][A-Za-z0-9]+)*")
 _ASCII_PART = re.compile(r"[A-Za-z0-9]+")
+# Kiwi tags of the parts of a noun (재+시작, 헬스+체크, 데이터+베이스 -s).
+_NOUN_PARTS = frozenset({"NNG", "NNP", "NNB", "NR", "XR", "XPN", "XSN", "SL", "SH", "SN"})
 # Kiwi tags kept as terms: nouns, roots (간단하다 → 간단), verb and adjective stems.
 _KIWI_TAGS = frozenset({"NNG", "NNP", "XR", "VV", "VA"})
 # Product names and loanwords Kiwi would otherwise split or mis-tag (네임+스페이스).
@@ -79,13 +89,15 @@ USER_NOUNS = (
     "컨테이너", "퍼시스턴트볼륨", "퍼시스턴트볼륨클레임", "스토리지클래스", "서비스어카운트",
     "엔드포인트슬라이스", "네트워크폴리시", "리소스쿼터", "리밋레인지", "게이트웨이",
     "매니페스트", "프로브", "사이드카", "이미지", "레이블", "셀렉터", "어노테이션", "볼륨",
-    "클러스터", "롤아웃", "롤백", "오토스케일링", "다이제스트",
+    "클러스터", "롤아웃", "롤백", "오토스케일링", "다이제스트", "스토리지", "레이어",
+    "오버레이", "디렉터리", "스케줄러", "컨트롤러", "플러그인", "트래픽", "엔드포인트",
+    "프로메테우스", "어드미션", "시큐리티", "업데이트", "리비전", "레플리카", "사이드카",
 )  # fmt: skip
 
 
 def strip_ending(word: str) -> str:
-    """The index's stem of one Hangul word: its longest particle or ending removed."""
-    for ending in ENDINGS:
+    """The index's stem of one Hangul word: its longest particle or 하다-verb ending removed."""
+    for ending in INDEX_ENDINGS:
         keep = len(word) - len(ending)
         if word.endswith(ending) and keep >= (2 if len(ending) == 1 else 1):
             return word[:keep]
@@ -121,16 +133,22 @@ def aliases(path: Path = ALIASES) -> Aliases:
     for entry in data["phrases"]:
         term = canonical.get(str(entry[0]), str(entry[0]))
         for written in entry[1:]:
-            words = tuple(_primary(w) for w in str(written).split())
+            words = tuple(str(written).lower().split())
             phrases.append((term, words))
             canonical.setdefault("".join(words), term)  # 헬스체크 typed together
     phrases.sort(key=lambda p: -len(p[1]))
     return Aliases(canonical, tuple(phrases))
 
 
-def _primary(piece: str) -> str:
-    """The form a phrase is matched on: the stripped Hangul word, or the lower-case Latin one."""
-    return strip_ending(piece) if _HANGUL_WORD.match(piece) else piece.lower()
+def forms(word: str) -> set[str]:
+    """What a word may stand for in a phrase: itself, or itself without a particle or ending."""
+    if not _HANGUL_WORD.match(word):
+        return {word.lower()}
+    return {
+        word[:cut]
+        for cut in range(len(word), 0, -1)
+        if cut == len(word) or word[cut:] in _ENDING_SET
+    }
 
 
 @functools.cache
@@ -167,24 +185,35 @@ def word_terms(text: str, table: Aliases | None = None) -> Iterator[list[str]]:
     """For each word of ``text``, its terms (canonical, without repeats), in text order."""
     table = table or aliases()
     words = pieces(text)
-    stems: dict[int, list[str]] = {}
+    tokens: dict[int, list] = {}
     if any(_HANGUL_WORD.match(w.text) for w in words):
         starts = [w.start for w in words]
         for token in kiwi().tokenize(text):
-            if token.tag not in _KIWI_TAGS or not _HANGUL_WORD.match(token.form):
-                continue
             index = _word_at(starts, token.start)
             if index is not None and token.start < words[index].end:
-                stems.setdefault(index, []).append(token.form)
-    primaries = [_primary(w.text) for w in words]
+                tokens.setdefault(index, []).append(token)
+    word_forms = [forms(w.text) for w in words]
     for index, word in enumerate(words):
         if _HANGUL_WORD.match(word.text):
-            raw = [primaries[index], *stems.get(index, [])]
+            raw = _hangul_terms(word, tokens.get(index, []))
         else:
             raw = ascii_terms(word.text)
-        raw += [term for term, length in _phrases_ending_at(primaries, index, table)]
+        raw += [term for term, _length in _phrases_ending_at(word_forms, index, table)]
         terms = [table.term(t) for t in raw if t and t not in STOPWORDS]
         yield list(dict.fromkeys(terms))
+
+
+def _hangul_terms(word: Piece, tokens: list) -> list[str]:
+    """Kiwi's stems of the word, and the word without its particle or 하다 ending if Kiwi reads
+    what is left as nouns only (재시작, 헬스체크, 스토리지): an inflected verb (지우기, 보는) is
+    left to Kiwi's stem (지우, 보), which is what a reader's word is stripped down to.
+    """
+    stems = [t.form for t in tokens if t.tag in _KIWI_TAGS and _HANGUL_WORD.match(t.form)]
+    surface = strip_ending(word.text)
+    inside = [t for t in tokens if t.start < word.start + len(surface)]
+    if all(t.tag in _NOUN_PARTS for t in inside):
+        return [surface, *stems]
+    return stems
 
 
 def _word_at(starts: list[int], offset: int) -> int | None:
@@ -195,9 +224,9 @@ def _word_at(starts: list[int], offset: int) -> int | None:
 
 
 def _phrases_ending_at(
-    primaries: list[str], index: int, table: Aliases
+    word_forms: list[set[str]], index: int, table: Aliases
 ) -> Iterable[tuple[str, int]]:
     for term, words in table.phrases:
         start = index - len(words) + 1
-        if start >= 0 and tuple(primaries[start : index + 1]) == words:
+        if start >= 0 and all(w in word_forms[start + k] for k, w in enumerate(words)):
             yield term, len(words)
