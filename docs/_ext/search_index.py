@@ -15,6 +15,7 @@ results it shows, never from the pages themselves.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
@@ -55,6 +56,43 @@ def page_terms(title: str, hub: bool, blocks: Iterable[tuple[str, list[list[str]
     return page
 
 
+_HANGUL = re.compile(r"^[가-힣]+$")
+COMPOUND_PART = 0.5  # a compound's occurrence counts this much for each of its parts
+
+
+def segment(word: str, known: set[str]) -> list[str] | None:
+    """A Hangul compound as two or three known words of 2+ syllables (search_ko.js segment)."""
+    best: list[list[str] | None] = [[]] + [None] * len(word)
+    for end in range(1, len(word) + 1):
+        for start in range(max(0, end - 12), end - 1):
+            prev, part = best[start], word[start:end]
+            if prev is not None and part in known and part != word:
+                if best[end] is None or len(prev) + 1 < len(best[end]):
+                    best[end] = [*prev, part]
+    parts = best[len(word)]
+    return parts if parts and 2 <= len(parts) <= 3 else None
+
+
+def with_compound_parts(pages: Mapping[str, PageTerms]) -> dict[str, dict[str, list[float]]]:
+    """Each page's counts, where a compound (퍼시스턴트볼륨) also counts for its parts (볼륨)."""
+    known = {term for page in pages.values() for term in page.counts}
+    splits = {
+        term: parts
+        for term in known
+        if len(term) >= 4 and _HANGUL.match(term) and (parts := segment(term, known))
+    }
+    out = {}
+    for doc, page in pages.items():
+        counts = {term: [float(c) for c in values] for term, values in page.counts.items()}
+        for term, values in page.counts.items():
+            for part in splits.get(term, ()):
+                slots = counts.setdefault(part, [0.0] * len(values))
+                for i, value in enumerate(values):
+                    slots[i] += COMPOUND_PART * value
+        out[doc] = counts
+    return out
+
+
 def term_weights(
     pages: Mapping[str, PageTerms],
     k1: float = K1,
@@ -66,16 +104,17 @@ def term_weights(
     n = len(pages)
     weights_of = list(fields.values())
 
-    def weighted(values: list[int]) -> float:
+    def weighted(values: list[float]) -> float:
         return sum(w * v for w, v in zip(weights_of, values, strict=True))
 
     lengths = {doc: max(weighted(page.lengths), 1.0) for doc, page in pages.items()}
     average = sum(lengths.values()) / n if n else 1.0
+    counted = with_compound_parts(pages)
     out: dict[str, dict[str, int]] = {}
     for doc, page in pages.items():
         norm = k1 * (1 - b + b * lengths[doc] / average)
         factor = hub if page.hub else 1.0
-        for term, counts in page.counts.items():
+        for term, counts in counted[doc].items():
             tf = weighted(counts)
             part = tf / (tf + norm) * factor  # BM25's saturated tf over (k1 + 1): 0–1
             out.setdefault(term, {})[doc] = max(1, round(part * SCALE))

@@ -31,6 +31,7 @@
   const MIN_FUZZY_HANGUL = 3; // syllables: shorter words only allow a one-jamo slip
   const MIN_FUZZY_LATIN = 5;
   const SNIPPET_CHARS = 180;
+  const RARE_COMPOUND = 2; // pages: a known compound this rare is searched as its parts
 
   /** Jamo of a Hangul syllable: [initial, medial, final]. */
   const jamo = (ch) => {
@@ -160,7 +161,10 @@
       for (const stem of stems) {
         if (this.stopwords.has(stem)) return [];
         const term = this.known(stem);
-        if (term) return [[[term, 1]]];
+        if (!term) continue;
+        // a compound only a page or two writes joined is a spacing variant (설정값 → 설정 값)
+        const parts = this.df(term) <= RARE_COMPOUND ? this.segment(stem) : null;
+        return parts ? parts.map((part) => [[part, 1]]) : [[[term, 1]]];
       }
       for (const stem of stems) {
         const parts = this.segment(stem);
@@ -231,7 +235,10 @@
         const next = words[i + 1];
         // two words the pages write as one (컨피그 맵 → 컨피그맵, 스토리지 클래스를)
         if (word.hangul && next && next.hangul && !used[i + 1]) {
-          const joined = this.stems(word.text + next.text).map((s) => this.known(s)).find(Boolean);
+          const joined = this.stems(word.text + next.text)
+            .filter((stem) => stem.length > word.text.length)
+            .map((stem) => this.known(stem))
+            .find(Boolean);
           if (joined) {
             groups.push([[joined, 1]]);
             used[i] = used[i + 1] = true;

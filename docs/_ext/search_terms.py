@@ -59,7 +59,14 @@ INDEX_ENDINGS = tuple(
 )
 
 # Words the index leaves out: too common to tell pages apart.
-STOPWORDS = frozenset({"것", "수", "등", "및", "때", "더", "중", "그", "이", "저", "또는", "또"})
+STOPWORDS = frozenset(
+    {
+        "것", "수", "등", "및", "때", "더", "중", "그", "이", "저", "또는", "또",
+        # verbs that carry grammar, not a topic (있다, 없다, 않다, 하다, 되다, 같다 …)
+        "있", "없", "않", "하", "되", "같", "위하", "통하", "대하", "보이", "이러", "그러",
+        "어떻", "이렇", "그렇", "말", "못",
+    }
+)  # fmt: skip
 # Words of a question that say nothing about the topic; the browser skips them in a query.
 QUERY_STOPWORDS = STOPWORDS | frozenset(
     {
@@ -208,12 +215,19 @@ def _hangul_terms(word: Piece, tokens: list) -> list[str]:
     what is left as nouns only (재시작, 헬스체크, 스토리지): an inflected verb (지우기, 보는) is
     left to Kiwi's stem (지우, 보), which is what a reader's word is stripped down to.
     """
-    stems = [t.form for t in tokens if t.tag in _KIWI_TAGS and _HANGUL_WORD.match(t.form)]
+    stems = [_kiwi_stem(t) for t in tokens if t.tag in _KIWI_TAGS and _HANGUL_WORD.match(t.form)]
     surface = strip_ending(word.text)
     inside = [t for t in tokens if t.start < word.start + len(surface)]
     if all(t.tag in _NOUN_PARTS for t in inside):
         return [surface, *stems]
     return stems
+
+
+def _kiwi_stem(token) -> str:
+    """Kiwi's form, except that a guessed proper noun keeps no particle (하나에/NNP → 하나)."""
+    if token.tag == "NNP" and token.form not in USER_NOUNS:
+        return strip_ending(token.form)
+    return token.form
 
 
 def _word_at(starts: list[int], offset: int) -> int | None:
