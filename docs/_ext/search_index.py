@@ -21,8 +21,10 @@ from dataclasses import dataclass, field
 
 from search_terms import ENDINGS, QUERY_STOPWORDS, Aliases
 
-FIELD_WEIGHTS = {"title": 12.0, "heading": 4.0, "prose": 1.0, "list": 0.4, "code": 0.25}
-K1 = 2.0  # tf saturation: the topic page's many mentions should count for more than one mention
+FIELD_WEIGHTS = {"title": 20.0, "heading": 8.0, "prose": 1.0, "list": 0.4, "code": 0.25}
+# tf saturation, far above BM25's usual 1.2–2: on a site of topic pages the page about a term
+# mentions it fifty times and the pages that use it five, and that difference must count
+K1 = 20.0
 B = 0.4  # length normalisation: a short page is not the better answer just for being short
 HUB_FACTOR = 0.5
 SCALE = 100  # weights are stored as integers from 1 to 100

@@ -22,9 +22,9 @@
   const ASCII_PART = /[A-Za-z0-9]+/g;
   const DEFAULTS = {
     relativeCutoff: 0.4, // a page scoring under this share of the best is not listed
-    coveragePower: 2, // how much a page loses for each query word it lacks
+    coveragePower: 1.5, // how much a page loses for each query word it lacks
     maxResults: 10,
-    titleBonus: 1, // a page whose title has every query word scores up to (1 + this) times more
+    titleBonus: 0.5, // a page whose title has every query word scores up to (1 + this) times more
     fuzzyWeight: 0.7, // a typo's match counts for less than the word itself
     splitWeight: 0.9, // a compound split into two known words
   };
@@ -38,6 +38,27 @@
     const code = ch.charCodeAt(0) - 0xac00;
     return [Math.floor(code / 588), Math.floor((code % 588) / 28), code % 28];
   };
+
+  const syllable = (initial, medial, final) =>
+    String.fromCharCode(0xac00 + initial * 588 + medial * 28 + final);
+  // a verb stem's last vowel merged with 어/아: ㅝ←ㅜ ㅘ←ㅗ ㅙ←ㅚ ㅕ←ㅣ ㅓ←ㅡ (바꿔, 봐, 됐, 늘려, 써)
+  const MERGED_VOWEL = { 14: 13, 9: 8, 10: 11, 6: 20, 4: 18 };
+  const PAST = 20; // final ㅆ
+
+  /** Dictionary forms of a stem a conjugation merged (바꿨 → 바꾸, 만들었 → 만들, 했 → 하). */
+  function unmerge(stem) {
+    const last = stem[stem.length - 1];
+    if (!last || !HANGUL.test(last)) return [];
+    const [initial, medial, final] = jamo(last);
+    if (final !== 0 && final !== PAST) return [];
+    const head = stem.slice(0, -1);
+    const out = [];
+    if (initial === 11 && final === PAST && [0, 4, 6].includes(medial) && head) out.push(head); // 었
+    if (medial in MERGED_VOWEL) out.push(head + syllable(initial, MERGED_VOWEL[medial], 0));
+    if (initial === 18 && medial === 1) out.push(head + syllable(18, 0, 0)); // 해, 했 → 하
+    if (final === PAST) out.push(head + syllable(initial, medial, 0)); // 갔 → 가
+    return out;
+  }
 
   /** One substitution, insertion, deletion or swap of neighbours apart (never equal). */
   function oneEditApart(a, b) {
@@ -132,7 +153,9 @@
       const best = [[]];
       for (let end = 1; end <= word.length; end++) {
         best[end] = null;
-        for (let start = Math.max(0, end - 12); start <= end - 2; start++) {
+        // parts of 2+ syllables; one syllable only at the end of a 3+ syllable word (설정값)
+        const shortest = end === word.length && word.length >= 3 ? 1 : 2;
+        for (let start = Math.max(0, end - 12); start <= end - shortest; start++) {
           const prev = best[start];
           const term = this.known(word.slice(start, end));
           if (prev && term && (!best[end] || prev.length + 1 < best[end].length))
@@ -165,6 +188,10 @@
         // a compound only a page or two writes joined is a spacing variant (설정값 → 설정 값)
         const parts = this.df(term) <= RARE_COMPOUND ? this.segment(stem) : null;
         return parts ? parts.map((part) => [[part, 1]]) : [[[term, 1]]];
+      }
+      for (const stem of stems) {
+        const term = unmerge(stem).map((form) => this.known(form)).find(Boolean);
+        if (term && !this.stopwords.has(term)) return [[[term, 1]]];
       }
       for (const stem of stems) {
         const parts = this.segment(stem);
