@@ -157,7 +157,7 @@
         const shortest = end === word.length && word.length >= 3 ? 1 : 2;
         for (let start = Math.max(0, end - 12); start <= end - shortest; start++) {
           const prev = best[start];
-          const term = this.known(word.slice(start, end));
+          const term = end - start < word.length && this.known(word.slice(start, end));
           if (prev && term && (!best[end] || prev.length + 1 < best[end].length))
             best[end] = [...prev, term];
         }
@@ -356,9 +356,18 @@
       const [anchor, title, text] = sections[0] || ["", "", ""];
       return { anchor, title, text: text.slice(0, SNIPPET_CHARS) };
     }
+    // the window of the section that holds the most of the words
     const lower = best.text.toLowerCase();
-    const first = Math.min(...words.map((w) => lower.indexOf(w)).filter((i) => i >= 0), lower.length);
-    const start = Math.max(0, Math.min(first - 40, best.text.length - SNIPPET_CHARS));
+    const hits = [];
+    for (const w of words) for (let i = lower.indexOf(w); i >= 0; i = lower.indexOf(w, i + 1)) hits.push(i);
+    let start = 0;
+    let most = -1;
+    for (const hit of hits) {
+      const from = Math.max(0, Math.min(hit - 40, best.text.length - SNIPPET_CHARS));
+      const window = lower.slice(from, from + SNIPPET_CHARS);
+      const count = words.filter((w) => window.includes(w)).length;
+      if (count > most || (count === most && from < start)) [start, most] = [from, count];
+    }
     const excerpt = best.text.slice(start, start + SNIPPET_CHARS);
     return {
       anchor: best.anchor,
