@@ -15,6 +15,7 @@ import re
 import pytest
 
 from tests.search import engines, quality
+from tests.search.transfer import Transfers
 
 MAX_BYTES = 300 * 1024
 ONE_WORD = "컨테이너"
@@ -101,9 +102,8 @@ def test_a_snippet_shows_the_words_found_in_the_best_section(open_page, site) ->
 
 def test_a_one_word_search_transfers_at_most_300_kb(browser, site) -> None:
     context = browser.new_context()  # a first visit: nothing cached
-    sizes: dict[str, int] = {}
     page = context.new_page()
-    page.on("response", lambda r: sizes.__setitem__(r.url, len(r.body())))
+    transfers = Transfers(page)
     page.goto(f"{site.url}search.html?q={ONE_WORD}", wait_until="load")
     listed = _listed(page)
     page.wait_for_function(
@@ -112,6 +112,7 @@ def test_a_one_word_search_transfers_at_most_300_kb(browser, site) -> None:
         timeout=30_000,
     )
     page.wait_for_load_state("networkidle")
+    sizes = transfers.sizes()
     context.close()
     total = sum(sizes.values())
     biggest = sorted(sizes.items(), key=lambda kv: -kv[1])[:5]
