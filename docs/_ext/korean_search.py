@@ -9,7 +9,7 @@ the search page:
   the counts live in Sphinx's environment, so incremental builds keep the whole index;
 - when the HTML build ends, search_index turns them into BM25F weights and writes
   ``_static/search/index.js`` and one snippet file per page under ``_static/search/pages/``;
-- the search page (search_templates/search.html) loads search_ko.js and that index instead
+- the search page (search_templates/search.html, for the site's theme furo) loads search_ko.js and that index instead
   of searchtools.js, language_data.js and searchindex.js, and leaves out the styles and
   scripts only content pages use.
 """

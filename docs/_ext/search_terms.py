@@ -129,22 +129,45 @@ class Aliases:
         return self.canonical.get(word, word)
 
 
+class AliasError(ValueError):
+    """search_aliases.yaml is not what the search can use; the message names the file and entry."""
+
+
 @functools.cache
 def aliases(path: Path = ALIASES) -> Aliases:
-    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError) as error:
+        raise AliasError(f"{path}: cannot read the aliases: {error}") from None
+    if not isinstance(data, dict) or not all(isinstance(data.get(k), list) for k in ("groups", "phrases")):
+        raise AliasError(f"{path}: expected a mapping with `groups:` and `phrases:` lists")
     canonical: dict[str, str] = {}
-    for group in data["groups"]:
+    for number, group in enumerate(data["groups"], 1):
+        if not _words(group, 2) or any(" " in w or w != w.lower() for w in group):
+            raise AliasError(
+                f"{path}: group {number} {group!r}: expected two or more lower-case words without spaces"
+            )
         for word in group:
-            canonical.setdefault(str(word), str(group[0]))
+            if canonical.get(word, group[0]) != group[0]:
+                raise AliasError(f"{path}: {word!r} is in two groups ({canonical[word]!r}, {group[0]!r})")
+            canonical[word] = group[0]
     phrases = []
-    for entry in data["phrases"]:
-        term = canonical.get(str(entry[0]), str(entry[0]))
+    for number, entry in enumerate(data["phrases"], 1):
+        if not _words(entry, 2) or " " in entry[0] or any(len(w.split()) < 2 for w in entry[1:]):
+            raise AliasError(
+                f"{path}: phrase {number} {entry!r}: expected a term, then each way to write it in two or more words"
+            )
+        term = canonical.get(entry[0], entry[0])
         for written in entry[1:]:
-            words = tuple(str(written).lower().split())
+            words = tuple(written.lower().split())
             phrases.append((term, words))
             canonical.setdefault("".join(words), term)  # 헬스체크 typed together
     phrases.sort(key=lambda p: -len(p[1]))
     return Aliases(canonical, tuple(phrases))
+
+
+def _words(entry: object, least: int) -> bool:
+    return isinstance(entry, list) and len(entry) >= least and all(isinstance(w, str) and w for w in entry)
 
 
 def forms(word: str) -> set[str]:
