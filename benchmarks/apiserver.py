@@ -67,8 +67,10 @@ def main() -> int:
                 else:
                     os.environ["GOCACHE"] = saved
         children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
-        print(f"build from nothing (--cold):     {cold_build:8.1f} s   "
-              f"({cold_build / warm_build:,.0f}x the warm build; peak child {children:,.0f} MiB)")
+        print(
+            f"build from nothing (--cold):     {cold_build:8.1f} s   "
+            f"({cold_build / warm_build:,.0f}x the warm build; peak child {children:,.0f} MiB)"
+        )
 
     sets = find_sets(ROOT)
     with tempfile.TemporaryDirectory(prefix="apiserver-bench-") as tmp:
@@ -93,10 +95,14 @@ def main() -> int:
     objects = sum(r.objects for r in results)
     print(f"server start to /readyz:         {start:8.1f} s")
     print(f"Gateway API CRDs installed:      {crds:8.1f} s")
-    print(f"{len(sets)} sets, {objects} objects on the server: {checking:8.1f} s   "
-          f"({objects / checking:,.1f} objects/s)")
-    print(f"peer, in-process checker, same files: {peer:8.1f} s   "
-          f"(the server check takes {checking / peer:,.1f}x as long)")
+    print(
+        f"{len(sets)} sets, {objects} objects on the server: {checking:8.1f} s   "
+        f"({objects / checking:,.1f} objects/s)"
+    )
+    print(
+        f"peer, in-process checker, same files: {peer:8.1f} s   "
+        f"(the server check takes {checking / peer:,.1f}x as long)"
+    )
     for name, mib in sorted(peaks.items()):
         print(f"peak resident {name:<18} {mib:8.0f} MiB")
     return 0

@@ -103,7 +103,9 @@ def test_the_site_aliases_load() -> None:
 
 def _page(title: str, counts: dict[str, list[int]], hub: bool = False):
     page = search_index.PageTerms(title=title, hub=hub, counts=counts)
-    page.lengths = [sum(c[i] for c in counts.values()) for i in range(len(search_index.FIELD_WEIGHTS))]
+    page.lengths = [
+        sum(c[i] for c in counts.values()) for i in range(len(search_index.FIELD_WEIGHTS))
+    ]
     return page
 
 
@@ -120,8 +122,12 @@ def test_more_mentions_weigh_more_and_a_landing_page_less() -> None:
 
 
 def test_a_compound_also_counts_for_its_parts() -> None:
-    pages = {"storage": _page("s", {"퍼시스턴트볼륨": [0, 0, 4, 0, 0], "퍼시스턴트": [0, 0, 1, 0, 0],
-                                    "볼륨": [0, 0, 1, 0, 0]})}  # fmt: skip
+    counts = {
+        "퍼시스턴트볼륨": [0, 0, 4, 0, 0],
+        "퍼시스턴트": [0, 0, 1, 0, 0],
+        "볼륨": [0, 0, 1, 0, 0],
+    }
+    pages = {"storage": _page("s", counts)}
     counted = search_index.with_compound_parts(pages)["storage"]
     assert counted["볼륨"][2] == 1 + search_index.COMPOUND_PART * 4
     assert search_index.segment("퍼시스턴트볼륨", {"퍼시스턴트", "볼륨"}) == ["퍼시스턴트", "볼륨"]
@@ -241,7 +247,9 @@ def test_a_bad_query_set_is_named_with_what_is_wrong(tmp_path: Path) -> None:
         "judged: [a]\nqueries: [{q: x, cat: noun, must: [b]}]\n": "not in `judged`",
         "judged: [a]\nqueries: [{q: x, cat: verb, must: [a]}]\n": "category 'verb'",
         "judged: [a]\nqueries: [{q: x, cat: noun}]\n": "no `must`",
-        "judged: [a]\nqueries: [{q: x, cat: noun, must: [a]}, {q: x, cat: noun, must: [a]}]\n": "duplicate",
+        "judged: [a]\nqueries: [{q: x, cat: noun, must: [a]}, {q: x, cat: noun, must: [a]}]\n": (
+            "duplicate"
+        ),
         "judged: [a]\n": "no `queries:`",
     }
     for body, message in cases.items():

@@ -9,9 +9,9 @@ the search page:
   the counts live in Sphinx's environment, so incremental builds keep the whole index;
 - when the HTML build ends, search_index turns them into BM25F weights and writes
   ``_static/search/index.js`` and one snippet file per page under ``_static/search/pages/``;
-- the search page (search_templates/search.html, for the site's theme furo) loads search_ko.js and that index instead
-  of searchtools.js, language_data.js and searchindex.js, and leaves out the styles and
-  scripts only content pages use.
+- the search page (search_templates/search.html, for the site's theme furo) loads
+  search_ko.js and that index instead of searchtools.js, language_data.js and
+  searchindex.js, and leaves out the styles and scripts only content pages use.
 """
 
 from __future__ import annotations
@@ -19,13 +19,12 @@ from __future__ import annotations
 import zlib
 from pathlib import Path
 
-from sphinx.application import Sphinx
-from sphinx.environment import BuildEnvironment
-from sphinx.util.typing import ExtensionMetadata
-
 import search_index
 import search_terms
 import search_text
+from sphinx.application import Sphinx
+from sphinx.environment import BuildEnvironment
+from sphinx.util.typing import ExtensionMetadata
 
 HERE = Path(__file__).parent
 SCRIPT = HERE / "search_ko.js"
@@ -60,7 +59,9 @@ def read_page(app: Sphinx, doctree) -> None:
         return
     text = search_text.page_text(doctree)
     table = search_terms.aliases()
-    blocks = [(block.kind, list(search_terms.word_terms(block.text, table))) for block in text.blocks]
+    blocks = [
+        (block.kind, list(search_terms.word_terms(block.text, table))) for block in text.blocks
+    ]
     page = search_index.page_terms(text.title, text.hub, blocks)
     page.sections = [(s.anchor, s.title, " ".join(s.text)) for s in text.sections]
     if page.sections:  # the page's first section is the page itself: link without an anchor
@@ -104,7 +105,9 @@ def trim_search_page(app: Sphinx, pagename: str, templatename: str, context: dic
             context[key] = [
                 asset
                 for asset in context[key]
-                if not str(getattr(asset, "filename", asset)).split("?")[0].endswith(NOT_ON_SEARCH_PAGE)
+                if not str(getattr(asset, "filename", asset))
+                .split("?")[0]
+                .endswith(NOT_ON_SEARCH_PAGE)
             ]
     context["handbook_search"] = True
 

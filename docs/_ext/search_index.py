@@ -2,9 +2,9 @@
 
 For every term and page the index holds one integer, BM25's saturated tf of the term on the
 page (tf / (tf + k1 × length norm), scaled to 1–100); the browser multiplies it by the term's
-idf, which it computes from the number of pages listed. tf adds up the term's occurrences by the kind of block
-they are in (a title counts ``FIELD_WEIGHTS['title']`` times, code a fraction of one) and the
-length normalisation uses the page's weighted length. A landing page (one with a table of
+idf, which it computes from the number of pages listed. tf adds up the term's occurrences by
+the kind of block they are in (a title counts ``FIELD_WEIGHTS['title']`` times, code a
+fraction of one) and the length normalisation uses the page's weighted length. A landing page (one with a table of
 contents) keeps ``HUB_FACTOR`` of its weights: it lists the topics other pages explain. The
 browser (search_ko.js) only adds weights up, so the scoring model lives here.
 
@@ -68,9 +68,9 @@ def segment(word: str, known: set[str]) -> list[str] | None:
     for end in range(1, len(word) + 1):
         for start in range(max(0, end - 12), end - 1):
             prev, part = best[start], word[start:end]
-            if prev is not None and part in known and part != word:
-                if best[end] is None or len(prev) + 1 < len(best[end]):
-                    best[end] = [*prev, part]
+            better = best[end] is None or (prev is not None and len(prev) + 1 < len(best[end]))
+            if prev is not None and part in known and part != word and better:
+                best[end] = [*prev, part]
     parts = best[len(word)]
     return parts if parts and 2 <= len(parts) <= 3 else None
 

@@ -54,9 +54,7 @@ ENDINGS = tuple(sorted(set(PARTICLES + VERB_ENDINGS), key=lambda e: (-len(e), e)
 # The index strips particles and the endings of 하다/되다 verbs from a page's words; a plain
 # verb's stem comes from Kiwi (지웁니다 → 지우), and stripping 지 or 기 off a noun would turn
 # 스토리지 into 스토리.
-INDEX_ENDINGS = tuple(
-    e for e in ENDINGS if e in PARTICLES or e[0] in "하해했한할함되된될됐돼시적"
-)
+INDEX_ENDINGS = tuple(e for e in ENDINGS if e in PARTICLES or e[0] in "하해했한할함되된될됐돼시적")
 
 # Words the index leaves out: too common to tell pages apart.
 STOPWORDS = frozenset(
@@ -139,23 +137,29 @@ def aliases(path: Path = ALIASES) -> Aliases:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
     except (OSError, yaml.YAMLError) as error:
         raise AliasError(f"{path}: cannot read the aliases: {error}") from None
-    if not isinstance(data, dict) or not all(isinstance(data.get(k), list) for k in ("groups", "phrases")):
+    if not isinstance(data, dict) or not all(
+        isinstance(data.get(k), list) for k in ("groups", "phrases")
+    ):
         raise AliasError(f"{path}: expected a mapping with `groups:` and `phrases:` lists")
     canonical: dict[str, str] = {}
     for number, group in enumerate(data["groups"], 1):
         if not _words(group, 2) or any(" " in w or w != w.lower() for w in group):
             raise AliasError(
-                f"{path}: group {number} {group!r}: expected two or more lower-case words without spaces"
+                f"{path}: group {number} {group!r}: expected two or more lower-case words"
+                " without spaces"
             )
         for word in group:
             if canonical.get(word, group[0]) != group[0]:
-                raise AliasError(f"{path}: {word!r} is in two groups ({canonical[word]!r}, {group[0]!r})")
+                raise AliasError(
+                    f"{path}: {word!r} is in two groups ({canonical[word]!r}, {group[0]!r})"
+                )
             canonical[word] = group[0]
     phrases = []
     for number, entry in enumerate(data["phrases"], 1):
         if not _words(entry, 2) or " " in entry[0] or any(len(w.split()) < 2 for w in entry[1:]):
             raise AliasError(
-                f"{path}: phrase {number} {entry!r}: expected a term, then each way to write it in two or more words"
+                f"{path}: phrase {number} {entry!r}: expected a term, then each way to write"
+                " it in two or more words"
             )
         term = canonical.get(entry[0], entry[0])
         for written in entry[1:]:
@@ -167,7 +171,11 @@ def aliases(path: Path = ALIASES) -> Aliases:
 
 
 def _words(entry: object, least: int) -> bool:
-    return isinstance(entry, list) and len(entry) >= least and all(isinstance(w, str) and w for w in entry)
+    return (
+        isinstance(entry, list)
+        and len(entry) >= least
+        and all(isinstance(w, str) and w for w in entry)
+    )
 
 
 def forms(word: str) -> set[str]:
@@ -204,7 +212,9 @@ def pieces(text: str) -> list[Piece]:
     found: list[Piece] = []
     for match in PIECE.finditer(text):
         word = match.group()
-        after_latin = found and found[-1].end == match.start() and not _HANGUL_WORD.match(found[-1].text)
+        after_latin = (
+            found and found[-1].end == match.start() and not _HANGUL_WORD.match(found[-1].text)
+        )
         if after_latin and _HANGUL_WORD.match(word) and word in ENDINGS:
             continue
         found.append(Piece(match.start(), match.end(), word))

@@ -74,7 +74,9 @@ def _walk(node: nodes.Node, page: PageText, depth: int, in_list: bool) -> None:
         if isinstance(child, addnodes.toctree):
             page.hub = True
             continue
-        if isinstance(child, _SKIP) or "no-search" in getattr(child, "get", lambda *_: [])("classes", []):
+        if isinstance(child, _SKIP) or "no-search" in getattr(child, "get", lambda *_: [])(
+            "classes", []
+        ):
             continue
         if isinstance(child, nodes.section):
             title = child.next_node(nodes.title)

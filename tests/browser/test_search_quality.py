@@ -134,8 +134,8 @@ BROKEN = {
     ),
     # a query word is looked up as typed: no particle or ending stripped
     "no particle stripping": (
-        "if (suffix === \"\" || this.endings.has(suffix)) out.push(word.slice(0, cut));",
-        "if (suffix === \"\") out.push(word.slice(0, cut));",
+        'if (suffix === "" || this.endings.has(suffix)) out.push(word.slice(0, cut));',
+        'if (suffix === "") out.push(word.slice(0, cut));',
     ),
     # no joining, splitting or typo tolerance for a word the index does not know
     "no spacing or typo help": (

@@ -56,9 +56,7 @@ class Outcome:
     @property
     def wrong(self) -> tuple[str, ...]:
         return tuple(
-            doc
-            for doc in self.shown
-            if doc not in self.query.relevant and doc not in self.unjudged
+            doc for doc in self.shown if doc not in self.query.relevant and doc not in self.unjudged
         )
 
 
@@ -141,7 +139,9 @@ class Figures:
         if self.precision < floors["precision"]:
             short.append(f"precision {self.precision:.3f} < {floors['precision']}")
         if self.top3 < floors["first_right_in_top3"]:
-            short.append(f"first right page in top 3 {self.top3:.3f} < {floors['first_right_in_top3']}")
+            short.append(
+                f"first right page in top 3 {self.top3:.3f} < {floors['first_right_in_top3']}"
+            )
         if self.empty:
             short.append(f"{self.empty} queries with no result")
         return short
@@ -162,7 +162,9 @@ def figures(outcomes: Sequence[Outcome]) -> Figures:
 
 
 def by_category(query_set: QuerySet, outcomes: Sequence[Outcome]) -> dict[str, Figures]:
-    table = {cat: figures([o for o in outcomes if o.query.cat == cat]) for cat in query_set.categories}
+    table = {
+        cat: figures([o for o in outcomes if o.query.cat == cat]) for cat in query_set.categories
+    }
     table["holdout"] = figures([o for o in outcomes if o.query.holdout])
     table["all"] = figures(outcomes)
     return table
@@ -171,7 +173,9 @@ def by_category(query_set: QuerySet, outcomes: Sequence[Outcome]) -> dict[str, F
 def report(query_set: QuerySet, outcomes: Sequence[Outcome], title: str = "") -> str:
     """A table per category, then every query that misses a page, shows a wrong one or ranks low."""
     lines = [title] if title else []
-    lines.append(f"{'category':<13}{'n':>4}{'recall':>8}{'prec.':>8}{'top3':>7}{'empty':>6}{'shown':>7}")
+    lines.append(
+        f"{'category':<13}{'n':>4}{'recall':>8}{'prec.':>8}{'top3':>7}{'empty':>6}{'shown':>7}"
+    )
     for cat, fig in by_category(query_set, outcomes).items():
         lines.append(
             f"{cat:<13}{fig.queries:>4}{fig.recall:>8.3f}{fig.precision:>8.3f}"
