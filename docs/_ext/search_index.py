@@ -4,12 +4,13 @@ For every term and page the index holds one integer, BM25's saturated tf of the 
 page (tf / (tf + k1 × length norm), scaled to 1–100); the browser multiplies it by the term's
 idf, which it computes from the number of pages listed. tf adds up the term's occurrences by
 the kind of block they are in (a title counts ``FIELD_WEIGHTS['title']`` times, code a
-fraction of one) and the length normalisation uses the page's weighted length. A landing page (one with a table of
-contents) keeps ``HUB_FACTOR`` of its weights: it lists the topics other pages explain. The
-browser (search_ko.js) only adds weights up, so the scoring model lives here.
+fraction of one), and the length normalisation uses the page's weighted length. A landing
+page (one with a table of contents) keeps ``HUB_FACTOR`` of its weights: it lists the topics
+other pages explain. The browser (search_ko.js) adds weights up, scaled by the share of the
+query a page covers and by title hits.
 
-Snippets come from small per-page files (``SnippetFile``) the results page fetches for the
-results it shows, never from the pages themselves.
+Snippets come from small per-page files the results page fetches for the results it shows,
+never from the pages themselves.
 """
 
 from __future__ import annotations
