@@ -45,6 +45,11 @@ STOCK_CONF = """\
 __file__ = {conf!r}
 exec(compile(open(__file__, encoding="utf-8").read(), __file__, "exec"))
 extensions.remove("korean_search")
+# paths in conf.py are relative to its folder, not to this one
+templates_path = [str(DOCS / p) for p in templates_path]
+html_static_path = [str(DOCS / p) for p in html_static_path]
+locale_dirs = [str(DOCS / p) for p in locale_dirs]
+html_favicon = str(DOCS / html_favicon)
 """
 
 
