@@ -22,7 +22,14 @@ from dataclasses import dataclass, field
 
 from search_terms import ENDINGS, QUERY_STOPWORDS, Aliases
 
-FIELD_WEIGHTS = {"title": 20.0, "heading": 8.0, "prose": 1.0, "list": 0.4, "code": 0.25}
+FIELD_WEIGHTS = {
+    "title": 20.0,
+    "heading": 8.0,
+    "label": 3.0,
+    "prose": 1.0,
+    "list": 0.4,
+    "code": 0.25,
+}
 # tf saturation, far above BM25's usual 1.2–2: on a site of topic pages the page about a term
 # mentions it fifty times and the pages that use it five, and that difference must count
 K1 = 20.0

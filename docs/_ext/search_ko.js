@@ -21,7 +21,7 @@
   const PIECE = /[가-힣]+|[A-Za-z0-9]+(?:[._-][A-Za-z0-9]+)*/g;
   const ASCII_PART = /[A-Za-z0-9]+/g;
   const DEFAULTS = {
-    relativeCutoff: 0.4, // a page scoring under this share of the best is not listed
+    relativeCutoff: 0.45, // a page scoring under this share of the best is not listed
     coveragePower: 1.5, // how much a page loses for each query word it lacks
     maxResults: 10,
     titleBonus: 0.5, // a page whose title has every query word scores up to (1 + this) times more
@@ -234,7 +234,8 @@
         const last = out[out.length - 1];
         const afterLatin = last && last.end === match.index && !HANGUL.test(last.text);
         if (afterLatin && HANGUL.test(text) && this.endings.has(text)) continue;
-        out.push({ text, end: match.index + text.length, hangul: HANGUL.test(text) });
+        const spaced = Boolean(last) && !query.slice(last.end, match.index).trim();
+        out.push({ text, end: match.index + text.length, hangul: HANGUL.test(text), spaced });
       }
       return out;
     }
@@ -250,6 +251,7 @@
       for (const { term, words: phrase } of this.phrases) {
         for (let i = 0; i + phrase.length <= words.length; i++) {
           if (used.slice(i, i + phrase.length).some(Boolean)) continue;
+          if (words.slice(i + 1, i + phrase.length).some((w) => !w.spaced)) continue;
           if (phrase.every((w, k) => forms[i + k].has(w)) && this.has(term)) {
             groups.push([[term, 1]]);
             used.fill(true, i, i + phrase.length);
@@ -312,18 +314,17 @@
         }
       }
       const { coveragePower, titleBonus } = this.options;
-      const ranked = [...scores].map(([doc, [sum, covered, inTitle]]) => ({
-        ...this.docs[doc],
-        score:
-          sum *
-          Math.pow(covered / totalIdf, coveragePower) *
-          (1 + (titleBonus * inTitle) / groups.length),
-      }));
+      // the title bonus orders the pages; which pages are listed is decided without it
+      const ranked = [...scores].map(([doc, [sum, covered, inTitle]]) => {
+        const base = sum * Math.pow(covered / totalIdf, coveragePower);
+        const score = base * (1 + (titleBonus * inTitle) / groups.length);
+        return { ...this.docs[doc], base, score };
+      });
       ranked.sort((a, b) => b.score - a.score || (a.docname < b.docname ? -1 : 1));
-      const best = ranked.length ? ranked[0].score : 0;
+      const best = Math.max(0, ...ranked.map((r) => r.base));
       const terms = groups.flat().map(([term]) => term);
       return ranked
-        .filter((r) => r.score >= this.options.relativeCutoff * best)
+        .filter((r) => r.base >= this.options.relativeCutoff * best)
         .slice(0, this.options.maxResults)
         .map((r) => ({ ...r, terms }));
     }

@@ -233,12 +233,14 @@ def word_terms(text: str, table: Aliases | None = None) -> Iterator[list[str]]:
             if index is not None and token.start < words[index].end:
                 tokens.setdefault(index, []).append(token)
     word_forms = [forms(w.text) for w in words]
+    # a phrase's words follow one another with nothing but space between them
+    spaced = [i > 0 and not text[words[i - 1].end : w.start].strip() for i, w in enumerate(words)]
     for index, word in enumerate(words):
         if _HANGUL_WORD.match(word.text):
             raw = _hangul_terms(word, tokens.get(index, []))
         else:
             raw = ascii_terms(word.text)
-        raw += [term for term, _length in _phrases_ending_at(word_forms, index, table)]
+        raw += [term for term, _length in _phrases_ending_at(word_forms, spaced, index, table)]
         terms = [table.term(t) for t in raw if t and t not in STOPWORDS]
         yield list(dict.fromkeys(terms))
 
@@ -271,9 +273,11 @@ def _word_at(starts: list[int], offset: int) -> int | None:
 
 
 def _phrases_ending_at(
-    word_forms: list[set[str]], index: int, table: Aliases
+    word_forms: list[set[str]], spaced: list[bool], index: int, table: Aliases
 ) -> Iterable[tuple[str, int]]:
     for term, words in table.phrases:
         start = index - len(words) + 1
-        if start >= 0 and all(w in word_forms[start + k] for k, w in enumerate(words)):
+        if start < 0 or not all(spaced[start + 1 : index + 1]):
+            continue
+        if all(w in word_forms[start + k] for k, w in enumerate(words)):
             yield term, len(words)

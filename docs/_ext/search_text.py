@@ -2,8 +2,9 @@
 
 Read from the doctree as it is read (before toctrees are resolved), so a landing page is
 indexed by its own words, not by the titles of every page its table of contents lists. Each
-block has a kind the ranking weighs differently: the page title, a heading, prose, a list
-(short list items and table cells, and sentences that enumerate three or more things), code.
+block has a kind the ranking weighs differently: the page title, a heading, a label (the term of a
+definition list: an option, a field), prose, a list (short list items and table cells, and
+sentences that enumerate three or more things), code.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from dataclasses import dataclass, field
 from docutils import nodes
 from sphinx import addnodes
 
-KINDS = ("title", "heading", "prose", "list", "code")
+KINDS = ("title", "heading", "label", "prose", "list", "code")
 _SKIP = (
     nodes.comment,
     nodes.raw,
@@ -96,7 +97,7 @@ def _walk(node: nodes.Node, page: PageText, depth: int, in_list: bool) -> None:
         elif isinstance(child, nodes.caption) and isinstance(child.parent, nodes.container):
             page.add("code", child.astext())  # an example's file path
         elif isinstance(child, nodes.term):
-            page.add("heading" if not in_list else "list", child.astext())
+            page.add("label", child.astext())  # a definition list's term: an option, a field
         elif isinstance(child, nodes.TextElement):
             _add_text(page, child.astext(), in_list)
         else:
