@@ -101,20 +101,23 @@ def test_the_site_aliases_load() -> None:
 # --- the index
 
 
+def _counts(**by_kind: int) -> list[int]:
+    return [by_kind.get(kind, 0) for kind in search_index.FIELD_WEIGHTS]
+
+
 def _page(title: str, counts: dict[str, list[int]], hub: bool = False):
     page = search_index.PageTerms(title=title, hub=hub, counts=counts)
-    page.lengths = [
-        sum(c[i] for c in counts.values()) for i in range(len(search_index.FIELD_WEIGHTS))
-    ]
+    page.lengths = [sum(column) for column in zip(*counts.values(), strict=True)]
     return page
 
 
 def test_more_mentions_weigh_more_and_a_landing_page_less() -> None:
+    other = {"x": _counts(prose=50)}
     pages = {
-        "topic": _page("t", {"파드": [1, 2, 30, 0, 0], "x": [0, 0, 20, 0, 0]}),
-        "mention": _page("m", {"파드": [0, 0, 2, 0, 0], "x": [0, 0, 50, 0, 0]}),
-        "code": _page("c", {"파드": [0, 0, 0, 0, 2], "x": [0, 0, 50, 0, 0]}),
-        "hub": _page("h", {"파드": [0, 0, 2, 0, 0], "x": [0, 0, 50, 0, 0]}, hub=True),
+        "topic": _page("t", {"파드": _counts(title=1, heading=2, prose=30), **other}),
+        "mention": _page("m", {"파드": _counts(prose=2), **other}),
+        "code": _page("c", {"파드": _counts(code=2), **other}),
+        "hub": _page("h", {"파드": _counts(prose=2), **other}, hub=True),
     }
     weights = search_index.term_weights(pages)["파드"]
     assert weights["topic"] > weights["mention"] > weights["code"]
@@ -123,13 +126,13 @@ def test_more_mentions_weigh_more_and_a_landing_page_less() -> None:
 
 def test_a_compound_also_counts_for_its_parts() -> None:
     counts = {
-        "퍼시스턴트볼륨": [0, 0, 4, 0, 0],
-        "퍼시스턴트": [0, 0, 1, 0, 0],
-        "볼륨": [0, 0, 1, 0, 0],
+        "퍼시스턴트볼륨": _counts(prose=4),
+        "퍼시스턴트": _counts(prose=1),
+        "볼륨": _counts(prose=1),
     }
-    pages = {"storage": _page("s", counts)}
-    counted = search_index.with_compound_parts(pages)["storage"]
-    assert counted["볼륨"][2] == 1 + search_index.COMPOUND_PART * 4
+    counted = search_index.with_compound_parts({"storage": _page("s", counts)})["storage"]
+    prose = list(search_index.FIELD_WEIGHTS).index("prose")
+    assert counted["볼륨"][prose] == 1 + search_index.COMPOUND_PART * 4
     assert search_index.segment("퍼시스턴트볼륨", {"퍼시스턴트", "볼륨"}) == ["퍼시스턴트", "볼륨"]
     assert search_index.segment("볼륨", {"볼륨"}) is None
 
