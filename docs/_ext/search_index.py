@@ -36,7 +36,11 @@ K1 = 20.0
 B = 0.4  # length normalisation: a short page is not the better answer just for being short
 HUB_FACTOR = 0.5
 SCALE = 100  # weights are stored as integers from 1 to 100
-SNIPPET_SECTION_CHARS = 1200  # text kept per section for snippets
+SNIPPET_SECTION_CHARS = 600  # text kept per section for snippets
+# Postings are written as text: per page its number and its weight in this alphabet's digits
+# (one digit for the page while there are at most 64 pages, two for the weight), a third of
+# the size of a JSON list of numbers.
+DIGITS = "0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ-_"
 
 
 @dataclass
@@ -135,20 +139,28 @@ def index_payload(pages: Mapping[str, PageTerms], table: Aliases, **tuning: obje
     """The object search_ko.js receives: pages, postings, and the rules the query side shares."""
     docnames = sorted(pages)
     number = {doc: i for i, doc in enumerate(docnames)}
+    width = 1 if len(docnames) <= len(DIGITS) else 2
     postings = {}
     for term, by_doc in sorted(term_weights(pages, **tuning).items()):
-        flat: list[int] = []
-        for doc, weight in sorted(by_doc.items(), key=lambda item: number[item[0]]):
-            flat += [number[doc], weight]
-        postings[term] = flat
+        ordered = sorted(by_doc.items(), key=lambda item: number[item[0]])
+        postings[term] = "".join(_digits(number[d], width) + _digits(w, 2) for d, w in ordered)
     return {
         "docs": [[doc, pages[doc].title, pages[doc].title_terms] for doc in docnames],
+        "width": width,
         "terms": postings,
         "aliases": {word: term for word, term in sorted(table.canonical.items()) if word != term},
         "phrases": [[term, list(words)] for term, words in table.phrases],
         "endings": list(ENDINGS),
         "stopwords": sorted(QUERY_STOPWORDS),
     }
+
+
+def _digits(value: int, width: int) -> str:
+    out = ""
+    for _ in range(width):
+        value, digit = divmod(value, len(DIGITS))
+        out = DIGITS[digit] + out
+    return out
 
 
 def snippet_payload(page: PageTerms) -> list[list[str]]:

@@ -31,7 +31,22 @@
   const MIN_FUZZY_HANGUL = 3; // syllables: shorter words only allow a one-jamo slip
   const MIN_FUZZY_LATIN = 5;
   const SNIPPET_CHARS = 180;
+  const EAGER_SNIPPETS = 5; // results whose snippet loads at once; the rest when scrolled to
   const RARE_COMPOUND = 2; // pages: a known compound this rare is searched as its parts
+
+  const DIGITS = "0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ-_";
+
+  /** "0a1b…" → [page, weight, page, weight, …]. */
+  function decode(text, width) {
+    const number = (from, size) => {
+      let value = 0;
+      for (let i = from; i < from + size; i++) value = value * DIGITS.length + DIGITS.indexOf(text[i]);
+      return value;
+    };
+    const out = [];
+    for (let i = 0; i < text.length; i += width + 2) out.push(number(i, width), number(i + width, 2));
+    return out;
+  }
 
   /** Jamo of a Hangul syllable: [initial, medial, final]. */
   const jamo = (ch) => {
@@ -102,7 +117,9 @@
       this.options = { ...DEFAULTS, ...options };
       this.docs = index.docs.map(([docname, title]) => ({ docname, title }));
       this.titleTerms = index.docs.map(([, , terms]) => new Set(terms));
-      this.terms = index.terms;
+      // postings: per page its number and weight as digits of DIGITS (search_index.py)
+      this.terms = {};
+      for (const [term, text] of Object.entries(index.terms)) this.terms[term] = decode(text, index.width);
       this.aliases = index.aliases;
       this.phrases = index.phrases.map(([term, words]) => ({ term, words }));
       this.endings = new Set(index.endings);
@@ -444,7 +461,20 @@
     const results = engine.search(query);
     const words = engine.spellings(query);
     const suffix = (typeof DOCUMENTATION_OPTIONS !== "undefined" && DOCUMENTATION_OPTIONS.LINK_SUFFIX) || ".html";
-    for (const result of results) {
+    // a result below the first few gets its snippet file when it comes into view
+    const later = new Map();
+    const observer =
+      typeof IntersectionObserver === "undefined"
+        ? null
+        : new IntersectionObserver((entries) => {
+            for (const entry of entries)
+              if (entry.isIntersecting && later.has(entry.target)) {
+                later.get(entry.target)();
+                later.delete(entry.target);
+                observer.unobserve(entry.target);
+              }
+          });
+    results.forEach((result, rank) => {
       const item = list.appendChild(document.createElement("li"));
       item.classList.add("kind-text");
       const link = item.appendChild(document.createElement("a"));
@@ -453,13 +483,19 @@
       link.textContent = result.title;
       const context = item.appendChild(document.createElement("p"));
       context.classList.add("context");
-      HandbookSearch.snippets(result.docname).then((sections) => {
-        const piece = snippet(sections, words);
-        if (piece.anchor) link.href += `#${piece.anchor}`;
-        const where = piece.title && piece.title !== result.title ? `${piece.title}: ` : "";
-        context.innerHTML = escapeHTML(where) + mark(piece.text, words);
-      });
-    }
+      const load = () =>
+        HandbookSearch.snippets(result.docname).then((sections) => {
+          const piece = snippet(sections, words);
+          if (piece.anchor) link.href += `#${piece.anchor}`;
+          const where = piece.title && piece.title !== result.title ? `${piece.title}: ` : "";
+          context.innerHTML = escapeHTML(where) + mark(piece.text, words);
+        });
+      if (rank < EAGER_SNIPPETS || !observer) load();
+      else {
+        later.set(item, load);
+        observer.observe(item);
+      }
+    });
     heading.textContent = say("Search Results");
     if (!results.length)
       summary.innerText = say(

@@ -110,9 +110,10 @@ def strip_ending(word: str) -> str:
 
 
 def ascii_terms(piece: str) -> list[str]:
-    """metrics-server → metrics, server, metricsserver; v1.33 → nothing (numbers say little)."""
+    """metrics-server → metrics, server, metricsserver; v1.33, 512Mi, 10s → v1 (a word that
+    starts with a digit is a number, a size or a hash: nothing a reader looks for)."""
     parts = [p.lower() for p in _ASCII_PART.findall(piece)]
-    terms = [p for p in parts if len(p) > 1 and not p.isdigit()]
+    terms = [p for p in parts if len(p) > 1 and not p[0].isdigit()]
     if "-" in piece and len(parts) > 1:
         terms.append("".join(parts))
     return terms
