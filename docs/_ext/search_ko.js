@@ -358,7 +358,7 @@
           words.add(term);
           for (const written of this.written[term] || []) words.add(written);
         }
-      return [...words].filter((w) => w.length > 1 || HANGUL.test(w));
+      return [...words].filter((w) => (w.length > 1 || HANGUL.test(w)) && !this.stopwords.has(w));
     }
   }
 

@@ -28,6 +28,7 @@ _SKIP = (
 )
 # A sentence ends after 다. 요. or a full stop followed by a space.
 _SENTENCE_END = re.compile(r"(?<=[다요]\.)\s+|(?<=\.)\s+(?=[^\s])")
+_EMPTY_PARENS = re.compile(r"\(\s*\)")
 _SHORT_ITEM = 40  # characters: a list item or table cell up to this long is a keyword, not prose
 
 
@@ -97,12 +98,22 @@ def _walk(node: nodes.Node, page: PageText, depth: int, in_list: bool) -> None:
         elif isinstance(child, nodes.caption) and isinstance(child.parent, nodes.container):
             page.add("code", child.astext())  # an example's file path
         elif isinstance(child, nodes.term):
-            page.add("label", child.astext())  # a definition list's term: an option, a field
+            page.add("label", _text(child))  # a definition list's term: an option, a field
         elif isinstance(child, nodes.TextElement):
-            _add_text(page, child.astext(), in_list)
+            _add_text(page, _text(child), in_list)
         else:
             inside = in_list or isinstance(child, (nodes.list_item, nodes.entry))
             _walk(child, page, depth, inside)
+
+
+def _text(node: nodes.Node) -> str:
+    """The node's text, less cross-references without a title of their own: before they are
+    resolved their text is the target's label (inv-k33), which the reader never sees."""
+    if isinstance(node, addnodes.pending_xref) and not node.get("refexplicit"):
+        return ""
+    if isinstance(node, nodes.Text):
+        return str(node)
+    return _EMPTY_PARENS.sub("", "".join(_text(child) for child in node.children))
 
 
 def _add_text(page: PageText, text: str, in_list: bool) -> None:
