@@ -124,6 +124,16 @@ def test_more_mentions_weigh_more_and_a_landing_page_less() -> None:
     assert weights["hub"] < weights["mention"]
 
 
+def test_postings_written_as_digits_read_back() -> None:
+    pages = {f"p{i:02}": _page("t", {"x": _counts(prose=i + 1)}) for i in range(70)}
+    payload = search_index.index_payload(pages, search_terms.aliases())
+    assert payload["width"] == 2  # more pages than one digit can number
+    read = search_index.decode(payload["terms"]["x"], payload["width"])
+    assert [number for number, _ in read] == list(range(70))
+    weights = search_index.term_weights(pages)["x"]
+    assert [w for _, w in read] == [weights[f"p{i:02}"] for i in range(70)]
+
+
 def test_a_compound_also_counts_for_its_parts() -> None:
     counts = {
         "퍼시스턴트볼륨": _counts(prose=4),
@@ -180,8 +190,11 @@ def test_the_index_holds_stems_not_words_with_particles(korean_site: Path) -> No
     for word in ("컨테이너를", "배포하기", "helm"):  # helm is 헬름's spelling, not a term
         assert word not in index["terms"], word
     docs = [doc for doc, *_ in index["docs"]]
+    pods = search_index.decode(index["terms"]["파드"], index["width"])
+    assert {docs[number] for number, _weight in pods} >= {"pods", "deployments"}
+    assert all(1 <= weight <= search_index.SCALE for _number, weight in pods)
     # the landing page's toctree lists every title; that is not its text
-    assert "index" not in {docs[number] for number in index["terms"]["파드"][0::2]}
+    assert "index" not in {docs[number] for number, _weight in pods}
 
 
 @needs_node

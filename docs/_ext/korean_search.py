@@ -98,7 +98,7 @@ def write_index(app: Sphinx, exception: Exception | None) -> None:
 
 
 def trim_search_page(app: Sphinx, pagename: str, templatename: str, context: dict, doctree) -> None:
-    if pagename != "search" or app.builder.name != "html":
+    if pagename != "search" or app.builder.name != "html" or app.config.html_theme != "furo":
         return
     for key in ("css_files", "script_files"):
         if key in context:
@@ -113,7 +113,10 @@ def trim_search_page(app: Sphinx, pagename: str, templatename: str, context: dic
 
 
 def add_templates(app: Sphinx, config) -> None:
-    config.templates_path.append(str(TEMPLATES))
+    # The search page template replaces furo's search scripts; under another theme the
+    # search page stays Sphinx's own (the index is written all the same).
+    if config.html_theme == "furo":  # a new list: the default one is shared by every app
+        config.templates_path = [*config.templates_path, str(TEMPLATES)]
 
 
 def setup(app: Sphinx) -> ExtensionMetadata:

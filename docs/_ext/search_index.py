@@ -155,6 +155,22 @@ def index_payload(pages: Mapping[str, PageTerms], table: Aliases, **tuning: obje
     }
 
 
+def decode(text: str, width: int) -> list[tuple[int, int]]:
+    """(page number, weight) pairs of one term's postings (search_ko.js decode)."""
+
+    def number(digits: str) -> int:
+        value = 0
+        for digit in digits:
+            value = value * len(DIGITS) + DIGITS.index(digit)
+        return value
+
+    step = width + 2
+    return [
+        (number(text[i : i + width]), number(text[i + width : i + step]))
+        for i in range(0, len(text), step)
+    ]
+
+
 def _digits(value: int, width: int) -> str:
     out = ""
     for _ in range(width):
