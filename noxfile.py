@@ -180,7 +180,7 @@ def linkcheck(session: nox.Session) -> None:
 
 @nox.session
 def browser(session: nox.Session) -> None:
-    """Test the built site as a reader gets it, in a real Chromium (copy, download, layout)."""
+    """Test the built site as a reader gets it, in Chromium (copy, download, layout, search)."""
     _install(session)
     _ensure_browser(session)
     # Incremental: after `nox -s docs` nothing is re-read, so this costs seconds; the offline

@@ -1,249 +1,293 @@
-"""Korean search finds a page whatever ending the reader types (issue 5).
+"""The Korean search's parts, fast: terms, aliases, the index, the browser engine in node.
 
-The site is built, then Sphinx's own browser search (searchtools.js, the generated
-language_data.js with our query stemmer, searchindex.js) runs in node on each query. A page
-counts as relevant when one of its words starts with the query's base word (컨테이너 for
-컨테이너를), the way a reader would judge it.
+A small Korean site (tests/fixtures/site/korean-site) is built with the search extension, and
+the engine of the search page (docs/_ext/search_ko.js) runs in node on its index. The whole
+site against the reader query set runs in Chromium in the browser suite
+(tests/browser/test_search_quality.py).
 """
 
 from __future__ import annotations
 
 import json
 import os
-import re
 import shutil
 import subprocess
 from pathlib import Path
 
 import pytest
-import sphinx.search
 
-from tests.fixtures.site.site_build import FIXTURES, ROOT, build, copy_fixture, extension
+from tests.fixtures.site.site_build import ROOT, build, copy_fixture, extension
+from tests.search import quality
 
+search_terms = extension("search_terms")
+search_index = extension("search_index")
 korean_search = extension("korean_search")
 
 NODE = shutil.which("node")
-RUNNER = FIXTURES / "search_runner.js"
-pytestmark = pytest.mark.skipif(
+RUNNER = ROOT / "tests" / "search" / "run_engine.js"
+ENGINE = ROOT / "docs" / "_ext" / "search_ko.js"
+needs_node = pytest.mark.skipif(
     NODE is None and os.environ.get("CI", "").lower() != "true",  # CI=true: a missing node fails
-    reason="node runs the browser's search code",
+    reason="node runs the search page's engine",
 )
 
-# (what the reader types, the base word a relevant page contains in some form)
-QUERIES = [
-    ("컨테이너", "컨테이너"),
-    ("컨테이너를", "컨테이너"),
-    ("컨테이너는", "컨테이너"),
-    ("컨테이너에서", "컨테이너"),
-    ("파드", "파드"),
-    ("파드가", "파드"),
-    ("파드를", "파드"),
-    ("파드의", "파드"),
-    ("배포", "배포"),
-    ("배포하기", "배포"),
-    ("배포합니다", "배포"),
-    ("배포하면", "배포"),
-    ("볼륨", "볼륨"),
-    ("볼륨에", "볼륨"),
-    ("볼륨을", "볼륨"),
-    ("시크릿", "시크릿"),
-    ("시크릿을", "시크릿"),
-    ("kubectl", "kubectl"),
-    ("kubectl로", "kubectl"),
-    ("이미지", "이미지"),
-    ("이미지를", "이미지"),
-    ("이미지의", "이미지"),
-    ("서비스", "서비스"),
-    ("서비스는", "서비스"),
-    ("서비스를", "서비스"),
-    ("네임스페이스", "네임스페이스"),
-    ("네임스페이스에서", "네임스페이스"),
-    ("도커", "도커"),
-    ("도커는", "도커"),
-    ("레지스트리에", "레지스트리"),
-    ("디플로이먼트가", "디플로이먼트"),
-    ("디플로이먼트로", "디플로이먼트"),
-    ("인그레스를", "인그레스"),
-    ("헬름으로", "헬름"),
-    ("컨피그맵의", "컨피그맵"),
-    ("클러스터에", "클러스터"),
-    ("레플리카셋을", "레플리카셋"),
-    ("스테이트풀셋으로", "스테이트풀셋"),
-    ("미니큐브에서", "미니큐브"),
-    ("로커스트를", "로커스트"),
-    ("빌드하기", "빌드"),
-    ("롤백합니다", "롤백"),
-    ("데이터를", "데이터"),
-    ("트래픽이", "트래픽"),
-    ("설정하면", "설정"),
-    ("YAML을", "yaml"),
-]
-TARGET_RECALL = 0.98
+
+def terms(text: str) -> list[list[str]]:
+    return list(search_terms.word_terms(text))
 
 
-def run_search(html_dir: Path, queries: list[str], tmp_path: Path) -> dict[str, dict]:
-    """Sphinx's browser search, in node, on the built site."""
-    queries_file = tmp_path / "queries.json"
-    queries_file.write_text(json.dumps(queries, ensure_ascii=False), encoding="utf-8")
-    done = subprocess.run(
-        [NODE, str(RUNNER), str(html_dir), str(queries_file)],
-        capture_output=True,
-        text=True,
-        check=True,
-        timeout=120,
-    )
-    return json.loads(done.stdout)
-
-
-def page_words(app) -> dict[str, set[str]]:
-    """The words of each page as the reader sees them (resolved doctree, toctrees included)."""
-    words = {}
-    for docname in app.env.found_docs:
-        doctree = app.env.get_and_resolve_doctree(docname, app.builder, tags=app.tags)
-        words[docname] = {w.lower() for w in re.findall(r"\w+", doctree.astext())}
-    return words
-
-
-def relevant(words: dict[str, set[str]], base: str) -> set[str]:
-    return {doc for doc, found in words.items() if any(w.startswith(base) for w in found)}
-
-
-def recall(answers: dict[str, dict], words: dict[str, set[str]]) -> tuple[float, list[str]]:
-    wanted = found = 0
-    misses = []
-    for query, base in QUERIES:
-        expected = relevant(words, base)
-        got = expected & set(answers[query]["docs"])
-        wanted += len(expected)
-        found += len(got)
-        misses += [f"{query} → {doc}" for doc in sorted(expected - got)]
-    return (found / wanted if wanted else 0.0), misses
-
-
-def build_korean_site(tmp_path: Path, **overrides: object):
-    site = copy_fixture("korean-site", tmp_path / "site")
-    captured = {}
-    result = build(site, inspect=lambda app: captured.update(words=page_words(app)), **overrides)
-    return site / "_build" / "html", captured["words"], result
-
-
-@pytest.fixture(scope="module")
-def korean_site(tmp_path_factory: pytest.TempPathFactory):
-    return build_korean_site(tmp_path_factory.mktemp("korean"))
-
-
-def test_there_are_enough_queries() -> None:
-    assert len(QUERIES) >= 30
-    assert len({base for _query, base in QUERIES}) >= 20
-
-
-def test_bare_and_inflected_queries_find_every_page(korean_site, tmp_path: Path) -> None:
-    html_dir, words, result = korean_site
-    assert result.warnings == ""
-    answers = run_search(html_dir, [q for q, _ in QUERIES], tmp_path)
-    score, misses = recall(answers, words)
-    assert score >= TARGET_RECALL, misses
-    for query, base in QUERIES:  # every query has something to find in the corpus
-        assert relevant(words, base), query
-
-
-def test_stock_sphinx_search_misses_inflected_words(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    # The same corpus without the Korean search language: the test above would fail.
-    # (add_search_language registers in a global table; undo that for this build.)
-    monkeypatch.delitem(sphinx.search.languages, "ko", raising=False)
-    html_dir, words, _ = build_korean_site(tmp_path, extensions=["myst_parser"])
-    answers = run_search(html_dir, [q for q, _ in QUERIES], tmp_path)
-    score, _misses = recall(answers, words)
-    assert score < 0.6  # measured: 0.38
-
-
-def test_multi_word_queries_require_every_word(korean_site, tmp_path: Path) -> None:
-    html_dir, words, _ = korean_site
-    pairs = {
-        "파드 컨테이너를": ("파드", "컨테이너"),
-        "도커 볼륨에": ("도커", "볼륨"),
-        "헬름 네임스페이스": ("헬름", "네임스페이스"),
-        "시크릿 도커": ("시크릿", "도커"),
-    }
-    answers = run_search(html_dir, list(pairs), tmp_path)
-    for query, (first, second) in pairs.items():
-        both = relevant(words, first) & relevant(words, second)
-        assert set(answers[query]["docs"]) == both, query
-    assert answers["시크릿 도커"]["docs"] == []  # no page has both: nothing, not either
-
-
-def test_query_stemmer_in_the_browser_equals_the_python_one(korean_site, tmp_path: Path) -> None:
-    html_dir, _words, _ = korean_site
-    language_data = (html_dir / "_static" / "language_data.js").read_text(encoding="utf-8")
-    assert "koStripParticles" in language_data
-    samples = [q for q, _ in QUERIES] + [
-        "결과", "정의", "정의를", "키", "파드들을", "배포되는", "게이트웨이", "게이트웨이를",
-        "간단한", "선언적으로", "Pod는", "API를", "app.kubernetes.io", "v1", "", "3개",
-    ]  # fmt: skip
-    stem_all = f"{json.dumps(samples)}.map((w) => new Stemmer().stemWord(w))"
-    script = (
-        "const window = globalThis;\n"  # language_data.js exports its stopwords on window
-        + language_data
-        + f"\nprocess.stdout.write(JSON.stringify({stem_all}));"
-    )
-    done = subprocess.run(
-        [NODE, "-e", script], capture_output=True, text=True, check=True, timeout=60
-    )
-    assert json.loads(done.stdout) == [korean_search.strip_particles(w) for w in samples]
+# --- terms of a page's text
 
 
 @pytest.mark.parametrize(
-    ("word", "stem"),
+    ("text", "expected"),
     [
-        ("컨테이너를", "컨테이너"),
-        ("네임스페이스에서", "네임스페이스"),
-        ("배포하기", "배포"),
-        ("배포합니다", "배포"),
-        ("kubectl로", "kubectl"),
-        ("YAML을", "yaml"),
-        ("파드가", "파드"),
-        # short words keep their last syllable: it is part of the noun
-        ("결과", "결과"),
-        ("정의", "정의"),
-        ("파드", "파드"),
-        ("키", "키"),
+        ("컨테이너를", [["컨테이너"]]),
+        ("네임스페이스에서", [["네임스페이스"]]),
+        ("배포하기", [["배포"]]),  # 하다 verbs: the noun
+        ("지웁니다", [["지우"]]),  # a plain verb: Kiwi's stem, not the inflected surface
+        ("스토리지", [["스토리지"]]),  # a noun that ends like an ending stays whole
+        ("kubectl로", [["kubectl"]]),  # a particle glued to a Latin word is no word
+        ("Helm", [["헬름"]]),  # an alias group's words become its first word
+        ("pvc", [["퍼시스턴트볼륨클레임"]]),
     ],
 )
-def test_strip_particles(word: str, stem: str) -> None:
-    assert korean_search.strip_particles(word) == stem
+def test_word_terms(text: str, expected: list[list[str]]) -> None:
+    assert terms(text) == expected
 
 
-def test_index_holds_noun_stems_not_words_with_particles(korean_site) -> None:
-    html_dir, _words, _ = korean_site
-    index = (html_dir / "searchindex.js").read_text(encoding="utf-8")
-    terms = json.loads(index[len("Search.setIndex(") : -1])["terms"]
-    for stem in ("컨테이너", "파드", "배포", "네임스페이스", "시크릿", "kubectl"):
-        assert stem in terms, stem
-    assert "컨테이너를" not in terms
-    assert "배포하기" not in terms
+def test_a_phrase_adds_its_joined_term_after_its_last_word() -> None:
+    found = terms("헬스 체크가 통과합니다")
+    assert found[0] == ["헬스"] and "헬스체크" in found[1]
+    assert "롤링업데이트" in terms("rolling update")[1]
 
 
-def test_kiwi_is_created_once() -> None:
-    assert korean_search.kiwi() is korean_search.kiwi()
+def test_metrics_server_is_its_parts_and_the_joined_word() -> None:
+    assert terms("metrics-server가")[0] == ["metrics", "server", "metricsserver"]
 
 
-@pytest.mark.slow
-def test_real_site_builds_without_warnings_and_search_reaches_target(tmp_path: Path) -> None:
-    repo = tmp_path / "repo"
-    ignore = shutil.ignore_patterns("__pycache__", "_build", ".nox", "build")
-    for name in ("docs", "examples", "conf", "examplecheck"):
-        shutil.copytree(ROOT / name, repo / name, ignore=ignore)
-    captured = {}
-    result = build(repo, inspect=lambda app: captured.update(words=page_words(app)))
-    answers = run_search(repo / "_build" / "html", [q for q, _ in QUERIES], tmp_path)
-    score, misses = recall(answers, captured["words"])
-    problems = []
-    if score < TARGET_RECALL:
-        problems.append(f"recall {score:.3f} < {TARGET_RECALL}: {misses}")
-    if result.warnings:
-        problems.append(
-            f"the site does not build cleanly (nox -s docs runs -W):\n{result.warnings}"
-        )
-    assert not problems, "\n".join(problems)
+def test_function_verbs_are_left_out() -> None:
+    assert terms("있습니다 없으면") == [[], []]
+
+
+# --- aliases file: bad input is a clear error
+
+
+@pytest.mark.parametrize(
+    ("body", "message"),
+    [
+        ("groups: [", "cannot read"),
+        ("- a\n", "expected a mapping"),
+        ("groups: [[헬름]]\nphrases: []\n", "two or more lower-case words"),
+        ("groups: [[헬름, Helm]]\nphrases: []\n", "two or more lower-case words"),
+        ("groups: [[헬름, helm], [helm, 핼름]]\nphrases: []\n", "is in two groups"),
+        ("groups: []\nphrases: [[헬스체크, 헬스체크]]\n", "two or more words"),
+    ],
+)
+def test_a_bad_aliases_file_is_named_with_what_is_wrong(tmp_path: Path, body: str, message: str):
+    path = tmp_path / "aliases.yaml"
+    path.write_text(body, encoding="utf-8")
+    with pytest.raises(search_terms.AliasError, match=message) as raised:
+        search_terms.aliases(path)
+    assert str(path) in str(raised.value)
+
+
+def test_the_site_aliases_load() -> None:
+    table = search_terms.aliases()
+    assert table.term("minikube") == "미니큐브"
+    assert table.term("헬스체크") == "헬스체크"  # a phrase written together is its term
+
+
+# --- the index
+
+
+def _counts(**by_kind: int) -> list[int]:
+    return [by_kind.get(kind, 0) for kind in search_index.FIELD_WEIGHTS]
+
+
+def _page(title: str, counts: dict[str, list[int]], hub: bool = False):
+    page = search_index.PageTerms(title=title, hub=hub, counts=counts)
+    page.lengths = [sum(column) for column in zip(*counts.values(), strict=True)]
+    return page
+
+
+def test_more_mentions_weigh_more_and_a_landing_page_less() -> None:
+    other = {"x": _counts(prose=50)}
+    pages = {
+        "topic": _page("t", {"파드": _counts(title=1, heading=2, prose=30), **other}),
+        "mention": _page("m", {"파드": _counts(prose=2), **other}),
+        "code": _page("c", {"파드": _counts(code=2), **other}),
+        "hub": _page("h", {"파드": _counts(prose=2), **other}, hub=True),
+    }
+    weights = search_index.term_weights(pages)["파드"]
+    assert weights["topic"] > weights["mention"] > weights["code"]
+    assert weights["hub"] < weights["mention"]
+
+
+def test_postings_written_as_digits_read_back() -> None:
+    pages = {f"p{i:02}": _page("t", {"x": _counts(prose=i + 1)}) for i in range(70)}
+    payload = search_index.index_payload(pages, search_terms.aliases())
+    assert payload["width"] == 2  # more pages than one digit can number
+    read = search_index.decode(payload["terms"]["x"], payload["width"])
+    assert [number for number, _ in read] == list(range(70))
+    weights = search_index.term_weights(pages)["x"]
+    assert [w for _, w in read] == [weights[f"p{i:02}"] for i in range(70)]
+
+
+def test_a_compound_also_counts_for_its_parts() -> None:
+    counts = {
+        "퍼시스턴트볼륨": _counts(prose=4),
+        "퍼시스턴트": _counts(prose=1),
+        "볼륨": _counts(prose=1),
+    }
+    counted = search_index.with_compound_parts({"storage": _page("s", counts)})["storage"]
+    prose = list(search_index.FIELD_WEIGHTS).index("prose")
+    assert counted["볼륨"][prose] == 1 + search_index.COMPOUND_PART * 4
+    assert search_index.segment("퍼시스턴트볼륨", {"퍼시스턴트", "볼륨"}) == ["퍼시스턴트", "볼륨"]
+    assert search_index.segment("볼륨", {"볼륨"}) is None
+
+
+# --- the small site, built, and its engine in node
+
+
+@pytest.fixture(scope="module")
+def korean_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    site = copy_fixture("korean-site", tmp_path_factory.mktemp("korean") / "site")
+    result = build(site)
+    assert result.warnings == ""
+    return site / "_build" / "html"
+
+
+def run_engine(html: Path, queries: list[str], tmp_path: Path) -> dict[str, list[str]]:
+    queries_file = tmp_path / "queries.json"
+    queries_file.write_text(json.dumps(queries, ensure_ascii=False), encoding="utf-8")
+    index = html / "_static" / "search" / "index.js"
+    done = subprocess.run(
+        [NODE, str(RUNNER), str(ENGINE), str(index), str(queries_file)],
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=60,
+    )
+    return {q: [doc for doc, _score in found] for q, found in json.loads(done.stdout).items()}
+
+
+def test_the_search_page_loads_the_handbook_engine_not_sphinx_search(korean_site: Path) -> None:
+    html = (korean_site / "search.html").read_text(encoding="utf-8")
+    assert "_static/search_ko.js" in html and "_static/search/index.js" in html
+    for stock in ("searchtools.js", "language_data.js", "searchindex.js"):
+        assert stock not in html, stock
+    for page in ("pods", "helm", "volumes"):
+        snippet = (korean_site / "_static" / "search" / "pages" / f"{page}.js").read_text()
+        assert snippet.startswith(f'HandbookSearch.addSnippets("{page}",'), page
+
+
+def test_the_index_holds_stems_not_words_with_particles(korean_site: Path) -> None:
+    script = (korean_site / "_static" / "search" / "index.js").read_text(encoding="utf-8")
+    index = json.loads(script[len("HandbookSearch.setIndex(") : -len(");\n")])
+    for stem in ("컨테이너", "파드", "배포", "네임스페이스", "시크릿", "kubectl", "헬름"):
+        assert stem in index["terms"], stem
+    for word in ("컨테이너를", "배포하기", "helm"):  # helm is 헬름's spelling, not a term
+        assert word not in index["terms"], word
+    docs = [doc for doc, *_ in index["docs"]]
+    pods = search_index.decode(index["terms"]["파드"], index["width"])
+    assert {docs[number] for number, _weight in pods} >= {"pods", "deployments"}
+    assert all(1 <= weight <= search_index.SCALE for _number, weight in pods)
+    # the landing page's toctree lists every title; that is not its text
+    assert "index" not in {docs[number] for number, _weight in pods}
+
+
+@needs_node
+@pytest.mark.parametrize(
+    ("query", "first"),
+    [
+        ("파드", "pods"),
+        ("컨테이너를", "containers"),  # a particle
+        ("롤백하기", "deployments"),  # a verb ending; the page says 롤백합니다
+        ("이미지 빌드하는 법", "images"),
+        ("pvc", "volumes"),  # an abbreviation the page never writes
+        ("deploy", "deployments"),  # a kubectl short name
+        ("헬름", "helm"),
+        ("롤링업데이트", "deployments"),  # the page writes 롤링 업데이트
+        ("스토리지 클래스", "volumes"),  # the page writes 스토리지클래스
+        ("네임스패이스", "namespaces"),  # a typo
+        ("디플로이먼드", "deployments"),
+        ("deploymnet", "deployments"),  # a typo of a Latin word
+        ("파드 상태 확인하는 방법", "pods"),  # filler words do not drop the page
+    ],
+)
+def test_the_first_result_is_the_page_about_it(korean_site, tmp_path, query, first) -> None:
+    found = run_engine(korean_site, [query], tmp_path)[query]
+    assert found and found[0] == first, found
+
+
+@needs_node
+def test_no_word_is_required(korean_site: Path, tmp_path: Path) -> None:
+    # 디스크 is a word of the volumes page only: the pods page, which has the other two, is
+    # still the answer (requiring every word would find nothing)
+    query = "파드 로그 디스크"
+    found = run_engine(korean_site, [query], tmp_path)[query]
+    assert found[0] == "pods", found
+
+
+@needs_node
+def test_phrases_and_forms_match_the_python_rules(tmp_path: Path) -> None:
+    # the browser's stems() are what search_terms.forms() gives for phrase matching
+    words = ["컨테이너를", "헬스", "체크가", "지웁니다", "kubectl", "배포하기", "롤링"]
+    endings = json.dumps(list(search_terms.ENDINGS), ensure_ascii=False)
+    script = (
+        f"const H = require({json.dumps(str(ENGINE))});"
+        f"const e = new H.Engine({{docs: [], terms: {{}}, aliases: {{}}, phrases: [],"
+        f" endings: {endings}, stopwords: []}});"
+        f"process.stdout.write(JSON.stringify({json.dumps(words, ensure_ascii=False)}"
+        ".map((w) => /^[가-힣]+$/.test(w) ? e.stems(w).sort() : [w.toLowerCase()])));"
+    )
+    done = subprocess.run([NODE, "-e", script], capture_output=True, text=True, check=True)
+    assert json.loads(done.stdout) == [sorted(search_terms.forms(w)) for w in words]
+
+
+# --- the query set
+
+
+def test_the_query_set_is_judged_against_pages_that_exist() -> None:
+    query_set = quality.load()
+    assert len(query_set.queries) >= 150
+    for docname in query_set.judged:
+        assert (ROOT / "docs" / f"{docname}.md").is_file(), docname
+    assert set(query_set.categories) == {q.cat for q in query_set.queries}
+
+
+def test_a_bad_query_set_is_named_with_what_is_wrong(tmp_path: Path) -> None:
+    base = "floors: {recall: 1, precision: 1, first_right_in_top3: 1}\ncategories: {noun: x}\n"
+    cases = {
+        "judged: [a]\nqueries: [{q: x, cat: noun, must: [b]}]\n": "not in `judged`",
+        "judged: [a]\nqueries: [{q: x, cat: verb, must: [a]}]\n": "category 'verb'",
+        "judged: [a]\nqueries: [{q: x, cat: noun}]\n": "no `must`",
+        "judged: [a]\nqueries: [{q: x, cat: noun, must: [a]}, {q: x, cat: noun, must: [a]}]\n": (
+            "duplicate"
+        ),
+        "judged: [a]\n": "no `queries:`",
+    }
+    for body, message in cases.items():
+        path = tmp_path / "queries.yaml"
+        path.write_text(base + body, encoding="utf-8")
+        with pytest.raises(quality.QuerySetError, match=message):
+            quality.load(path)
+
+
+def test_judging_leaves_unjudged_pages_out_of_precision_and_rank() -> None:
+    query = quality.Query("q", "noun", ("a", "b"), ("c",), False)
+    outcome = quality.judge(query, ["new", "c", "a", "a", "x"], frozenset({"a", "b", "c", "x"}))
+    assert outcome.unjudged == ("new",)
+    assert outcome.recall == 0.5  # a found, b missed
+    assert outcome.precision == 2 / 3  # c and a of c, a, x
+    assert outcome.first_right == 2  # a, after c, among judged pages
+    assert not quality.figures([outcome]).meets(
+        {"recall": 0.5, "precision": 0.6, "first_right_in_top3": 1}
+    )
+
+
+def test_floors_name_every_shortfall() -> None:
+    figures = quality.Figures(queries=10, recall=0.9, precision=0.8, top3=0.5, empty=1, shown=2)
+    short = figures.meets({"recall": 0.95, "precision": 0.85, "first_right_in_top3": 0.9})
+    assert len(short) == 4

@@ -1,153 +1,142 @@
-"""Korean full-text search: index noun stems with kiwipiepy, strip particles from queries.
+"""The site's Korean search: index at build time, ranked search and snippets on the search page.
 
-Stock Sphinx indexes "컨테이너는" as one word, so a reader typing "컨테이너" misses it. This
-search language indexes, for every word of a page, (1) the nouns and roots Kiwi finds in it
-(배포하기 → 배포, 네임스페이스에서 → 네임스페이스) and (2) the word with its particle or
-ending stripped by the same rules the browser applies to the query (``search_ko.js``), so a
-query and a page always meet on the same stem.
+Stock Sphinx search indexes "컨테이너는" as one word, requires every query word, ranks by title
+hit or not and downloads every matching page to show a snippet. This extension replaces it on
+the search page:
+
+- at read time each page's words become terms (search_terms: Kiwi stems, particle-stripped
+  surfaces, alias groups and phrases), counted by the kind of block they are in (search_text);
+  the counts live in Sphinx's environment, so incremental builds keep the whole index;
+- when the HTML build ends, search_index turns them into BM25F weights and writes
+  ``_static/search/index.js`` and one snippet file per page under ``_static/search/pages/``;
+- the search page (search_templates/search.html, for the site's theme furo) loads
+  search_ko.js and that index instead of searchtools.js, language_data.js and
+  searchindex.js, and leaves out the styles and scripts only content pages use.
 """
 
 from __future__ import annotations
 
-import functools
-import json
-import re
+import zlib
 from pathlib import Path
 
+import search_index
+import search_terms
+import search_text
 from sphinx.application import Sphinx
-from sphinx.search import SearchLanguage
+from sphinx.environment import BuildEnvironment
 from sphinx.util.typing import ExtensionMetadata
 
-# Product names and loanwords Kiwi would otherwise split or mis-tag (네임+스페이스).
-USER_NOUNS = (
-    "도커", "쿠버네티스", "파드", "레지스트리", "워크로드", "인그레스", "디플로이먼트",
-    "컨피그맵", "시크릿", "네임스페이스", "레플리카셋", "스테이트풀셋", "데몬셋", "크론잡",
-    "헬름", "로커스트", "미니큐브", "컨테이너", "퍼시스턴트볼륨", "퍼시스턴트볼륨클레임",
-    "스토리지클래스", "서비스어카운트", "엔드포인트", "노드포트", "로드밸런서", "게이트웨이",
-    "매니페스트", "오토스케일러", "프로브", "사이드카", "컴포즈", "이미지",
-    "레이블", "셀렉터", "어노테이션", "볼륨", "클러스터", "롤아웃", "롤백",
-)  # fmt: skip
-
-# Particles (josa) and endings (eomi) the query stemmer removes, longest match first. A
-# one-syllable ending is removed only from words of three or more syllables, so short nouns
-# such as 결과 or 정의 keep their last syllable; longer endings keep at least one syllable.
-ENDINGS = (
-    # particles
-    "이", "가", "을", "를", "은", "는", "에", "의", "와", "과", "도", "만", "로", "으로",
-    "에서", "에게", "에는", "에도", "에만", "으로는", "으로도", "로는", "로도", "에서는",
-    "에서도", "에서만", "까지", "부터", "까지는", "부터는", "처럼", "보다", "마다", "이나",
-    "이라는", "라는", "이란", "란", "이며", "이고", "이다", "입니다", "이에요", "인", "과는",
-    "와는", "과의", "와의", "에의", "들", "들이", "들을", "들은", "들의", "들에", "들도",
-    "들과", "들로", "들은", "에서의", "으로의", "로의", "까지의", "만의", "께서", "한테",
-    # endings of 하다/되다 verbs and adjectives (배포하기 → 배포)
-    "하기", "하는", "하다", "하여", "해서", "하고", "하면", "하려면", "하니", "하지", "하게",
-    "한", "할", "함", "해", "해야", "했", "했다", "했습니다", "합니다", "합니까", "하세요",
-    "하십시오", "하므로", "하면서", "하도록", "하기는", "하기에", "하기로", "하는지", "하려고",
-    "한다", "한다면", "할때", "할수", "해도", "해요", "했고", "했으면", "하자", "된", "되는",
-    "되면", "되어", "되고", "되지", "됩니다", "됐", "됐다", "돼", "되기", "된다", "되었다",
-    "되었습니다", "시킨", "시키는", "시킵니다", "시키기", "적인", "적으로",
-)  # fmt: skip
-
-# Words the query skips and the index leaves out: too common to tell pages apart.
-STOPWORDS = frozenset({"것", "수", "등", "및", "때", "더", "중", "그", "이", "저", "또는", "또"})
-
-_HANGUL = re.compile(r"^[가-힣]+$")
-_HAS_HANGUL = re.compile(r"[가-힣]")
-# "kubectl로", "yaml을": an ASCII word with a Korean particle glued to it.
-_ASCII_THEN_HANGUL = re.compile(r"^([0-9a-z_]*[a-z][0-9a-z_]*)[가-힣]+$")
-_WORD = re.compile(r"\w+")
-# Kiwi tags kept as stems: common/proper nouns, numerals, roots (간단하다 → 간단), foreign words.
-_STEM_TAGS = frozenset({"NNG", "NNP", "NR", "XR", "SL", "SH"})
-_NOUN_TAGS = frozenset({"NNG", "NNP"})
-
-_ENDINGS_LONGEST_FIRST = tuple(sorted(set(ENDINGS), key=lambda e: (-len(e), e)))
-JS_TEMPLATE = Path(__file__).with_name("search_ko.js")
+HERE = Path(__file__).parent
+SCRIPT = HERE / "search_ko.js"
+TEMPLATES = HERE / "search_templates"
+OUTPUT = Path("_static", "search")
+# Pages that are no part of the handbook's content: never search results.
+NOT_INDEXED = frozenset({"404"})
+# Styles and scripts of content pages the search page does not use (code, tabs, badges,
+# copy buttons, printing): left out so that a search transfers less.
+NOT_ON_SEARCH_PAGE = (
+    "pygments.css",
+    "sphinx-design.min.css",
+    "copy_button.css",
+    "copy_button.js",
+    "example_badges.css",
+    "design-tabs.js",
+    "print_expand.js",
+    "print.css",
+    "sphinx_highlight.js",
+)
 
 
-def strip_particles(word: str) -> str:
-    """The query-side stem of one word; ``search_ko.js`` implements the same rules in JS."""
-    lower = word.lower()
-    mixed = _ASCII_THEN_HANGUL.match(lower)
-    if mixed:
-        return mixed.group(1)
-    if not _HANGUL.match(lower):
-        return lower
-    for ending in _ENDINGS_LONGEST_FIRST:
-        keep = len(lower) - len(ending)
-        if lower.endswith(ending) and keep >= (2 if len(ending) == 1 else 1):
-            return lower[:keep]
-    return lower
+def _pages(env: BuildEnvironment) -> dict[str, search_index.PageTerms]:
+    if not hasattr(env, "handbook_search"):
+        env.handbook_search = {}
+    return env.handbook_search
 
 
-@functools.cache
-def kiwi():
-    """One Kiwi for the whole process: loading its model takes seconds."""
-    from kiwipiepy import Kiwi
-
-    analyzer = Kiwi()
-    for noun in USER_NOUNS:
-        analyzer.add_user_word(noun, "NNP", 0.0)
-    return analyzer
-
-
-def kiwi_stems(text: str) -> list[str]:
-    """Nouns and roots of ``text``; adjacent nouns are also indexed joined (네임 스페이스)."""
-    stems: list[str] = []
-    previous_end, run = -1, []
-    for token in kiwi().tokenize(text):
-        if token.tag not in _STEM_TAGS:
-            previous_end, run = -1, []
-            continue
-        form = token.form.lower()
-        stems.append(form)
-        if token.tag in _NOUN_TAGS and token.start == previous_end and run:
-            run.append(form)
-            stems.append("".join(run))
-        else:
-            run = [form] if token.tag in _NOUN_TAGS else []
-        previous_end = token.start + token.len
-    return stems + [prefix for stem in stems for prefix in noun_prefixes(stem)]
+def read_page(app: Sphinx, doctree) -> None:
+    docname = app.env.docname
+    if docname in NOT_INDEXED:
+        return
+    text = search_text.page_text(doctree)
+    table = search_terms.aliases()
+    blocks = [
+        (block.kind, list(search_terms.word_terms(block.text, table))) for block in text.blocks
+    ]
+    page = search_index.page_terms(text.title, text.hub, blocks)
+    page.sections = [(s.anchor, s.title, " ".join(s.text)) for s in text.sections]
+    if page.sections:  # the page's first section is the page itself: link without an anchor
+        page.sections[0] = ("", *page.sections[0][1:])
+    _pages(app.env)[docname] = page
 
 
-def noun_prefixes(noun: str) -> list[str]:
-    """Prefixes of a long Korean noun, so 데이터 finds 데이터베이스 and 서비스 finds 서비스어카운트.
-
-    searchtools.js matches longer terms only when the query word is not itself a term, and
-    never for two-syllable words (도커 → 도커파일), so compounds are indexed by their prefixes.
-    """
-    if len(noun) < 3 or not _HANGUL.match(noun):
-        return []
-    return [noun[:size] for size in range(2, len(noun))]
+def purge_page(app: Sphinx, env: BuildEnvironment, docname: str) -> None:
+    _pages(env).pop(docname, None)
 
 
-class SearchKorean(SearchLanguage):
-    lang = "ko"
-    language_name = "Korean"
-    stopwords = STOPWORDS
+def merge_pages(app: Sphinx, env: BuildEnvironment, docnames: set[str], other) -> None:
+    for docname in docnames:
+        if docname in _pages(other):
+            _pages(env)[docname] = _pages(other)[docname]
 
-    @property
-    def js_stemmer_code(self) -> str:  # type: ignore[override]
-        return JS_TEMPLATE.read_text(encoding="utf-8").replace(
-            "/*ENDINGS*/[]", json.dumps(list(_ENDINGS_LONGEST_FIRST), ensure_ascii=False)
-        )
 
-    def split(self, input: str) -> list[str]:
-        words = _WORD.findall(input)
-        terms = [strip_particles(word) for word in words]
-        if _HAS_HANGUL.search(input):
-            terms.extend(kiwi_stems(input))
-        return terms
+def write_index(app: Sphinx, exception: Exception | None) -> None:
+    if exception is not None or app.builder.name != "html":
+        return
+    pages = {doc: page for doc, page in _pages(app.env).items() if doc in app.env.found_docs}
+    out = Path(app.outdir, OUTPUT)
+    payload = search_index.index_payload(pages, search_terms.aliases())
+    (out / "pages").mkdir(parents=True, exist_ok=True)
+    (out / "index.js").write_text(search_index.script("setIndex", payload), encoding="utf-8")
+    for docname, page in pages.items():
+        target = out / "pages" / f"{docname}.js"
+        target.parent.mkdir(parents=True, exist_ok=True)
+        body = search_index.script("addSnippets", docname, search_index.snippet_payload(page))
+        target.write_text(body, encoding="utf-8")
+    Path(app.outdir, "_static", SCRIPT.name).write_text(
+        SCRIPT.read_text(encoding="utf-8"), encoding="utf-8"
+    )
 
-    def stem(self, word: str) -> str:
-        # split() already returns stems; stemming them again must not change them.
-        return word.lower()
 
-    def word_filter(self, word: str) -> bool:
-        if word.isdigit() or word in self.stopwords:
-            return False
-        return bool(_HAS_HANGUL.search(word)) or len(word) > 1
+def trim_search_page(app: Sphinx, pagename: str, templatename: str, context: dict, doctree) -> None:
+    if pagename != "search" or app.builder.name != "html" or app.config.html_theme != "furo":
+        return
+    for key in ("css_files", "script_files"):
+        if key in context:
+            context[key] = [
+                asset
+                for asset in context[key]
+                if not str(getattr(asset, "filename", asset))
+                .split("?")[0]
+                .endswith(NOT_ON_SEARCH_PAGE)
+            ]
+    context["handbook_search"] = True
+
+
+def add_templates(app: Sphinx, config) -> None:
+    # The search page template replaces furo's search scripts; under another theme the
+    # search page stays Sphinx's own (the index is written all the same).
+    if config.html_theme == "furo":  # a new list: the default one is shared by every app
+        config.templates_path = [*config.templates_path, str(TEMPLATES)]
 
 
 def setup(app: Sphinx) -> ExtensionMetadata:
-    app.add_search_language(SearchKorean)
-    return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True}
+    app.connect("config-inited", add_templates)
+    app.connect("doctree-read", read_page)
+    app.connect("env-purge-doc", purge_page)
+    app.connect("env-merge-info", merge_pages)
+    app.connect("html-page-context", trim_search_page)
+    app.connect("build-finished", write_index)
+    return {
+        "version": "2",
+        "env_version": rules_version(),
+        "parallel_read_safe": True,
+        "parallel_write_safe": True,
+    }
+
+
+def rules_version() -> int:
+    """Changes whenever the rules that turn pages into terms change: Sphinx then reads every
+    page again instead of mixing terms made by old and new rules in one index."""
+    sources = [Path(m.__file__) for m in (search_terms, search_text, search_index)]
+    sources.append(search_terms.ALIASES)
+    return zlib.crc32(b"".join(path.read_bytes() for path in sources))
