@@ -35,6 +35,7 @@ sys.path.insert(0, str(ROOT))
 
 import yaml  # noqa: E402
 
+from examplecheck import settings  # noqa: E402
 from examplecheck.kubernetes.check import check_kubernetes  # noqa: E402
 from examplecheck.kubernetes.engines import kubeconform  # noqa: E402
 from examplecheck.kubernetes.engines.schemas import ensure_cache, kubeconform_location  # noqa: E402
@@ -231,7 +232,7 @@ def generate(folder: Path, documents: int, broken_share: float) -> list[Path]:
 
 
 def versions() -> list[str]:
-    return yaml.safe_load((ROOT / "conf" / "versions.yaml").read_text("utf-8"))["kubernetes"]
+    return settings.data_of(ROOT, "versions")["kubernetes"]
 
 
 def time_parse_floor(files: list[Path]) -> tuple[int, float]:

@@ -7,17 +7,14 @@ import stat
 import sys
 from pathlib import Path
 
-import yaml
-
+from examplecheck import settings
 from examplecheck.findings import Finding
 from examplecheck.kubernetes.check import KubernetesResult, check_kubernetes
 from examplecheck.yamlload import YamlDocument, load_yaml
 
 REPO = Path(__file__).resolve().parent.parent
 FIXTURES = REPO / "tests" / "fixtures" / "kubernetes"
-VERSIONS: tuple[str, ...] = tuple(
-    yaml.safe_load((REPO / "conf" / "versions.yaml").read_text("utf-8"))["kubernetes"]
-)
+VERSIONS: tuple[str, ...] = tuple(settings.data_of(REPO, "versions")["kubernetes"])
 KUBECONFORM_REPLAY = REPO / "tests" / "kubeconform_replay.py"
 # Tests whose root is a tmp folder reuse the repository's schema cache instead of deriving one.
 SHARED_CACHE = REPO / ".cache" / "examplecheck"
