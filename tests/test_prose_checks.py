@@ -14,7 +14,7 @@ import pytest
 
 from tests.fixtures.site.site_build import build, copy_fixture, extension
 
-korean_search = extension("korean_search")
+search_terms = extension("search_terms")
 prose_blocks = extension("prose_blocks")
 prose_findings = extension("prose_findings")
 prose_register = extension("prose_register")
@@ -117,7 +117,7 @@ def test_a_question_heading_is_told_it_can_be_a_noun_phrase(site: Path) -> None:
 )
 def test_nouns_ending_in_yo_are_not_endings(text: str) -> None:
     block = prose_blocks.ProseBlock(text=text, masked=text, source="", line=1, heading=False)
-    tokens = korean_search.kiwi().tokenize(block.masked)
+    tokens = search_terms.kiwi().tokenize(block.masked)
     assert prose_register.register_findings(block, tokens) == []
 
 

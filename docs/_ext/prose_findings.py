@@ -11,12 +11,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from docutils import nodes
-from korean_search import kiwi
 from prose_blocks import ProseBlock, prose_blocks
 from prose_markup import markup_findings
 from prose_particles import particle_findings
 from prose_register import register_findings
 from prose_terms import TERMS_FILE, Term, term_findings
+from search_terms import kiwi
 
 
 @dataclass(frozen=True)
