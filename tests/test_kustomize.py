@@ -63,6 +63,25 @@ def test_a_bad_patch_value_is_reported_on_the_patch_line(tmp_path):
 
 
 @needs_kustomize
+def test_a_bad_value_in_a_patched_container_is_reported_on_the_patch_line(tmp_path):
+    """Strategic merge patches match list items by name: the patch's container, not the
+    base's, holds the value (the handbook's prod overlay patches resources this way)."""
+    shutil.copytree(ROOT / "examples/kubernetes/kustomize", tmp_path / "k")
+    patch = tmp_path / "k/overlays/prod/resources-patch.yaml"
+    text = patch.read_text(encoding="utf-8")
+    assert "memory: 2Gi" in text
+    patch.write_text(text.replace("memory: 2Gi", "memory: 2Gb"), encoding="utf-8")
+    report = check_paths([tmp_path / "k"], root=ROOT, kubernetes_versions=VERSIONS)
+    [error] = _errors(report)
+    line = next(n for n, t in enumerate(patch.read_text().splitlines(), 1) if "2Gb" in t)
+    assert (error.path, error.line, error.rule) == (
+        patch.as_posix(),
+        line,
+        "k8s-invalid-quantity",
+    )
+
+
+@needs_kustomize
 def test_a_base_mistake_is_reported_once_on_the_base_line(tmp_path):
     folder = _copy(
         tmp_path,

@@ -205,13 +205,12 @@ def remap(finding: Finding, render: Render) -> Finding:
         return remap_rendered(finding, render.rendered[finding.path])
     value = _value_at(rendered.data, path)
     for patch in render.patches:
-        position = patch.position(path)
-        if (
-            position
-            and _same_object(patch.document.data, rendered.data)
-            and _value_at(patch.document.data, path) == value
-        ):
-            return replace(finding, path=patch.display, line=position[0], column=position[1])
+        if not _same_object(patch.document.data, rendered.data):
+            continue
+        in_patch = _patch_path(patch.document.data, rendered.data, path)
+        if in_patch is not None and _value_at(patch.document.data, in_patch) == value:
+            line, column = patch.document.locate(in_patch)
+            return replace(finding, path=patch.display, line=line, column=column)
     if source is None:
         return replace(finding, line=0, column=0)
     line, column = source.locate(path)
@@ -219,6 +218,34 @@ def remap(finding: Finding, render: Render) -> Finding:
 
 
 _MISSING = object()
+
+
+def _patch_path(patch: Any, rendered: Any, path: list) -> list | None:
+    """``path`` of the rendered object as it is written in a strategic merge patch: a list
+    item is the patch's item of the same ``name`` (how such patches merge containers, ports,
+    volumes ...), else the one at the same position; None when the patch does not set it."""
+    translated: list = []
+    for part in path:
+        if isinstance(part, int):
+            if not (isinstance(rendered, list) and isinstance(patch, list)):
+                return None
+            item = rendered[part] if 0 <= part < len(rendered) else None
+            name = item.get("name") if isinstance(item, dict) else None
+            named = [
+                i for i, p in enumerate(patch) if isinstance(p, dict) and p.get("name") == name
+            ]
+            index = named[0] if name is not None and named else part
+            if not 0 <= index < len(patch):
+                return None
+            translated.append(index)
+            patch, rendered = patch[index], item
+            continue
+        if not (isinstance(patch, dict) and part in patch):
+            return None
+        translated.append(part)
+        patch = patch[part]
+        rendered = rendered.get(part) if isinstance(rendered, dict) else None
+    return translated
 
 
 def _value_at(data: Any, path: list) -> Any:
