@@ -30,8 +30,11 @@ HERE = Path(__file__).parent
 SCRIPT = HERE / "search_ko.js"
 TEMPLATES = HERE / "search_templates"
 OUTPUT = Path("_static", "search")
-# Pages that are no part of the handbook's content: never search results.
-NOT_INDEXED = frozenset({"404"})
+# Pages that are no part of the handbook's content: never search results. The rule page
+# (rules.md) is the checker's reference, reached from the link every finding carries; its
+# hundred entries share the pages' words (서비스, 쿠버네티스 ...) and would crowd readers'
+# results and their downloads.
+NOT_INDEXED = frozenset({"404", "rules"})
 # Styles and scripts of content pages the search page does not use (code, tabs, badges,
 # copy buttons, printing): left out so that a search transfers less.
 NOT_ON_SEARCH_PAGE = (

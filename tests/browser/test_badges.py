@@ -61,8 +61,8 @@ def badge_problems(block: dict, file_text: str) -> list[str]:
     if uses_crd(file_text):
         if any(word in badge for word in PASSED):
             problems.append(f"{where}: claims a pass though its CRD schema is not checked")
-        if "CI 클러스터" not in badge:
-            problems.append(f"{where}: does not say the CI cluster job checks its CRD kinds")
+        if "실제 API 서버" not in badge:
+            problems.append(f"{where}: does not say the real API server checks its CRD kinds")
     return problems
 
 
@@ -124,7 +124,7 @@ def test_every_example_on_the_site_is_described_truly(site, open_page) -> None:
         problems += [f"{path}: {p}" for p in found]
         counts["blocks"] += len(blocks)
         counts["excerpts"] += sum("발췌" in b["caption"] for b in blocks)
-        counts["crd"] += sum("CI 클러스터" in (b["badge"] or "") for b in blocks)
+        counts["crd"] += sum("실제 API 서버" in (b["badge"] or "") for b in blocks)
         counts["cited"] += sum(
             bool(re.search(r"\(\d+행", w)) for b in blocks for w in b["warnings"]
         )
