@@ -20,6 +20,7 @@ from examplecheck.apiserver.binaries import Binaries, BuildError, build
 from examplecheck.apiserver.client import Answer, Cause
 from examplecheck.apiserver.server import LocalServer, ServerError
 from examplecheck.yamlload import load_yaml
+from tests.required_tools import missing
 from tools import apiserver_check
 
 
@@ -142,7 +143,7 @@ def test_a_module_that_does_not_build_is_one_clear_error(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     if binaries_module.find_go() is None:
-        pytest.skip("Go is not installed")
+        missing("Go is not installed: it builds the apiserver test's module")
     (tmp_path / "go.mod").write_text(
         "module example.invalid/broken\n\ngo 1.26.0\n\nrequire example.invalid/none v1.0.0\n"
     )

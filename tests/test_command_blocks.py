@@ -10,7 +10,6 @@ under CI=true). Tests that need a real CLI are skipped without it, except under 
 
 from __future__ import annotations
 
-import os
 import subprocess
 from collections import Counter
 from pathlib import Path
@@ -26,6 +25,7 @@ from examplecheck.config import ConfigError, load_config
 from examplecheck.findings import Severity
 from examplecheck.page_commands import command_lines, simple_commands
 from tests.checker_support import no_kubernetes
+from tests.required_tools import needs
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = ROOT / "tests" / "fixtures" / "commands"
@@ -37,10 +37,8 @@ RULES = ("command-unknown-flag", "command-unknown-subcommand", "tool-failed")
 
 def _needs(*programs: str):
     """Skip without the real CLI, except under CI=true, where a missing one must fail."""
-    missing = [p for p in programs if not _installed(p)]
-    return pytest.mark.skipif(
-        bool(missing) and os.environ.get("CI") != "true", reason=f"not installed: {missing}"
-    )
+    absent = [p for p in programs if not _installed(p)]
+    return needs(not absent, f"not installed: {absent}")
 
 
 def _installed(program: str) -> bool:

@@ -86,7 +86,6 @@ def test_kubernetes_findings_on_rendered_lines_move_to_template_lines():
 
 
 def test_with_the_real_kubernetes_checker():
-    pytest.importorskip("examplecheck.kubernetes")
     report = check_paths([HELM / "bad-manifest"], root=ROOT, kubernetes_versions=["1.35"])
     found = {(f.path, f.line, f.rule) for f in report.findings}
     path = f"{PREFIX}/bad-manifest/templates/deployment.yaml"

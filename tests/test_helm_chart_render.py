@@ -9,7 +9,6 @@ chart, and every ``helm template|install|upgrade`` line of the pages that names 
 from __future__ import annotations
 
 import copy
-import os
 import re
 import shutil
 import subprocess
@@ -27,6 +26,7 @@ from examplecheck.findings import Severity
 from examplecheck.kubernetes.check import check_kubernetes
 from examplecheck.yamlload import load_yaml
 from tests.doc_commands import ROOT, all_command_lines, commands_of
+from tests.required_tools import needs
 
 CHART = ROOT / "examples" / "helm" / "web-app"
 RELEASE = "web"
@@ -230,10 +230,7 @@ def documents_by_name(text: str) -> dict[tuple[str, str], dict]:
 
 
 # noxfile.py GO_TOOLS builds helm for the tests session; without it, CI=true fails here.
-@pytest.mark.skipif(
-    HELM_BINARY is None and os.environ.get("CI") != "true",
-    reason="no helm binary (nox -s tests builds it): helm_python renders above",
-)
+@needs(HELM_BINARY, "no helm binary (nox -s tests builds it): helm_python renders above")
 @pytest.mark.parametrize(
     ("command_line", "argv"), TEMPLATE_LINES, ids=[c.where() for c, _ in TEMPLATE_LINES]
 )

@@ -9,7 +9,6 @@ site against the reader query set runs in Chromium in the browser suite
 from __future__ import annotations
 
 import json
-import os
 import shutil
 import subprocess
 from pathlib import Path
@@ -17,6 +16,7 @@ from pathlib import Path
 import pytest
 
 from tests.fixtures.site.site_build import ROOT, build, copy_fixture, extension
+from tests.required_tools import needs
 from tests.search import quality
 
 search_terms = extension("search_terms")
@@ -26,10 +26,7 @@ korean_search = extension("korean_search")
 NODE = shutil.which("node")
 RUNNER = ROOT / "tests" / "search" / "run_engine.js"
 ENGINE = ROOT / "docs" / "_ext" / "search_ko.js"
-needs_node = pytest.mark.skipif(
-    NODE is None and os.environ.get("CI", "").lower() != "true",  # CI=true: a missing node fails
-    reason="node runs the search page's engine",
-)
+needs_node = needs(NODE, "node runs the search page's engine")
 
 
 def terms(text: str) -> list[list[str]]:

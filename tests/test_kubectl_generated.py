@@ -6,7 +6,6 @@ real base64, and compare with the example's data.
 from __future__ import annotations
 
 import base64
-import os
 import re
 import shutil
 import subprocess
@@ -24,20 +23,15 @@ from tests.doc_commands import (
     command_lines,
     commands_of,
 )
+from tests.required_tools import needs
 
 EXAMPLES = ROOT / "examples"
 KUBECTL = shutil.which("kubectl") or (
     "/usr/bin/kubectl" if Path("/usr/bin/kubectl").is_file() else None
 )
 BASE64 = shutil.which("base64")
-_IN_CI = os.environ.get("CI", "").lower() == "true"  # CI=true: a missing tool fails, not skips
-needs_kubectl = pytest.mark.skipif(
-    KUBECTL is None and not _IN_CI,
-    reason="kubectl is not installed: the generated objects cannot be produced",
-)
-needs_base64 = pytest.mark.skipif(
-    BASE64 is None and not _IN_CI, reason="base64 (coreutils) is not installed"
-)
+needs_kubectl = needs(KUBECTL, "kubectl is not installed: the generated objects cannot be produced")
+needs_base64 = needs(BASE64, "base64 (coreutils) is not installed")
 _VALUE_FLAGS = {"-n", "--namespace", "-o", "--output", "--context", "--kubeconfig", "--type"}
 _EXAMPLE_DIRECTIVE = re.compile(r"^\s*[`~:]{3,}\{example\}\s+(\S+)", re.MULTILINE)
 _ECHO_BASE64 = re.compile(

@@ -12,15 +12,14 @@ from examplecheck.api import check_paths
 from examplecheck.executables import CheckerCouldNotRun
 from examplecheck.findings import Severity
 from examplecheck.wrappers import kustomize
+from tests.required_tools import needs
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURE = ROOT / "tests" / "fixtures" / "kustomize"
 PREFIX = "tests/fixtures/kustomize"
 VERSIONS = ["1.35"]
 
-needs_kustomize = pytest.mark.skipif(
-    kustomize.find_binary() is None, reason="neither kustomize nor kubectl is installed here"
-)
+needs_kustomize = needs(kustomize.find_binary(), "neither kustomize nor kubectl is installed here")
 
 
 def _errors(report):

@@ -17,9 +17,9 @@ import pytest
 
 from tests.browser.browser_launch import LAUNCH_ARGS, find_browser, korean_font_installed
 from tests.browser.site_server import serve
+from tests.required_tools import missing
 
 ROOT = Path(__file__).resolve().parents[2]
-IN_CI = os.environ.get("CI", "").lower() == "true"
 # Pages Sphinx writes by itself; they hold no content of ours.
 GENERATED_PAGES = frozenset({"search.html", "genindex.html"})
 _NOT_PAGES = ("_static/", "_downloads/", "_sources/", "_images/", "_offline/")
@@ -29,9 +29,7 @@ _missing: list[str] = []  # what the suite could not have, for the loud summary
 
 def _unavailable(message: str) -> None:
     _missing.append(message)
-    if IN_CI:
-        pytest.fail(f"{message} (CI=true: a missing browser fails the run)", pytrace=False)
-    pytest.skip(message)
+    missing(message, in_ci="CI=true: a missing browser fails the run")
 
 
 def pytest_terminal_summary(terminalreporter) -> None:  # pragma: no cover - reporting only
