@@ -9,6 +9,8 @@ from pathlib import Path
 from typing import Any
 
 from . import settings
+from .cli_flags import load_cli_settings
+from .images import load_known_images
 from .settings import ConfigError
 
 VERSION_RE = re.compile(r"^\d+\.\d+$")
@@ -65,22 +67,21 @@ def load_config(root: Path, kubernetes_versions: list[str] | None = None) -> Con
             raise ConfigError(f"Kubernetes version {version!r} is not of the form X.Y")
     if not chosen:
         raise ConfigError("no Kubernetes version given (conf/versions.yaml `kubernetes:`)")
-    exceptions = settings.read(root, "exceptions")
-    from .cli_flags import load_cli_settings
-    from .images import load_known_images  # images reads its settings through this module too
 
     return Config(
         root=root,
         kubernetes_versions=tuple(chosen),
-        unchecked=_listed(exceptions, "unchecked"),
-        data=_listed(exceptions, "data"),
+        unchecked=listed_files(root, "unchecked"),
+        data=listed_files(root, "data"),
         images=load_known_images(root),
         cli=load_cli_settings(root),
         ci=os.environ.get("CI", "").strip().lower() == "true",
     )
 
 
-def _listed(exceptions: settings.SettingsFile | None, section: str) -> tuple[ListedFile, ...]:
+def listed_files(root: Path, section: str) -> tuple[ListedFile, ...]:
+    """The ``unchecked:`` or ``data:`` entries of conf/exceptions.yaml under ``root``."""
+    exceptions = settings.read(root, "exceptions")
     if exceptions is None:
         return ()
     entries = exceptions.data.get(section) or []

@@ -38,11 +38,11 @@ def apply_exceptions(
 ) -> list[Finding]:
     """Mark listed files (kind and reason) and return the stale entries' findings."""
     for example in examples:
-        listed = _first_match(example.display, config.unchecked)
+        listed = first_match(example.display, config.unchecked)
         if listed is not None:
             example.kind, example.reason = EXCEPTION, listed.reason
             continue
-        listed = _first_match(example.display, config.data)
+        listed = first_match(example.display, config.data)
         if listed is not None and example.kind == UNKNOWN:
             example.kind, example.reason = DATA, listed.reason
     root = config.root
@@ -64,5 +64,6 @@ def apply_exceptions(
     return findings
 
 
-def _first_match(display: str, entries: Iterable[ListedFile]) -> ListedFile | None:
+def first_match(display: str, entries: Iterable[ListedFile]) -> ListedFile | None:
+    """The first entry whose pattern matches ``display`` (a path, a glob or a folder)."""
     return next((e for e in entries if matches(display, e.pattern)), None)

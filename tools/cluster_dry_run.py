@@ -15,7 +15,6 @@ Exit status: 0 every set accepted, 1 the server rejected something, 2 unusable i
 from __future__ import annotations
 
 import argparse
-import fnmatch
 import os
 import re
 import subprocess
@@ -27,9 +26,11 @@ from pathlib import Path, PurePosixPath
 
 import yaml
 
-from examplecheck import discover, settings
+from examplecheck import discover
 from examplecheck.client_config import CLIENT_CONFIG_GROUPS
+from examplecheck.config import listed_files
 from examplecheck.discover import EXAMPLES
+from examplecheck.listed_files import first_match
 
 ROOT = Path(__file__).resolve().parents[1]
 MANIFEST_SUFFIXES = (".yaml", ".yml")
@@ -87,12 +88,6 @@ def load_documents(path: Path) -> list | None:
         return None
 
 
-def _unchecked(root: Path) -> list[tuple[str, str]]:
-    """(pattern, reason) of ``conf/exceptions.yaml`` ``unchecked:``: files no tool checks."""
-    entries = settings.data_of(root, "exceptions").get("unchecked") or []
-    return [(entry["path"].strip("/"), entry["reason"]) for entry in entries]
-
-
 def _kustomization_root(path: str, files: set[str]) -> str | None:
     """The outermost folder above ``path`` holding a kustomization: it is rendered as one."""
     for parent in reversed(PurePosixPath(path).parents):
@@ -111,7 +106,7 @@ def find_sets(root: Path, top: str = EXAMPLES) -> list[ExampleSet]:
     files = [f for f in discover.example_files(root) if f.startswith(prefix)]
     known = set(files)
     groups = discover.set_groups(root)
-    unchecked = _unchecked(root)
+    unchecked = listed_files(root, "unchecked")
     found: dict[str, ExampleSet] = {}
     for path in files:
         rendered = _kustomization_root(path, known)
@@ -125,11 +120,11 @@ def find_sets(root: Path, top: str = EXAMPLES) -> list[ExampleSet]:
             continue
         set_name = discover.set_of(path, groups)
         example_set = found.setdefault(set_name, ExampleSet(set_name, "manifests"))
-        listed = [why for pattern, why in unchecked if fnmatch.fnmatch(path, pattern)]
+        listed = first_match(path, unchecked)  # matched as the checker matches it
         documents = load_documents(root / path)
         reason = None if documents is None else client_config_reason(documents)
-        if listed:
-            reason = f"listed in conf/exceptions.yaml: {listed[0]}"
+        if listed is not None:
+            reason = f"listed in conf/exceptions.yaml: {listed.reason}"
         if reason:
             example_set.skipped.append((root / path, reason))
         else:

@@ -153,13 +153,10 @@ def _part(check: Check) -> tuple[int, Part]:
     under its own name (tests/test_example_badges.py keeps every tool of the checker known)."""
     if not check.done:
         return len(_ORDER) + 1, _NOT_DONE(check)
-    make = _METADATA if check.scope == "metadata" else _PARTS.get(check.tool)
+    make = _metadata if check.scope == "metadata" else _PARTS.get(check.tool)
     if make is None:
         return len(_ORDER), Part(check.tool, f"{check.tool}(으)로 검사했습니다.")
     return _ORDER.get(check.tool, len(_ORDER)), make(check)
-
-
-_METADATA = _metadata
 
 
 def parts_of(checks: list[Check]) -> list[Part]:
